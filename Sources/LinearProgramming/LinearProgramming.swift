@@ -1,0 +1,1 @@
+// The LP wrapper: see LinearProgram.swift.

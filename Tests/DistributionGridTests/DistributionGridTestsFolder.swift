@@ -1,0 +1,1 @@
+// Tests for the DistributionGrid module live in this folder.

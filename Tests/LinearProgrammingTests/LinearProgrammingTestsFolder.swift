@@ -1,0 +1,1 @@
+// Tests for the LinearProgramming module live in this folder.

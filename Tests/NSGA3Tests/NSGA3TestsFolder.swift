@@ -1,0 +1,1 @@
+// Tests for the NSGA3 module live in this folder.

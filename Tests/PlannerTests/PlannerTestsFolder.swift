@@ -1,0 +1,1 @@
+// Tests for the Planner module live in this folder.

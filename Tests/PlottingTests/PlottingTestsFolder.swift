@@ -1,0 +1,1 @@
+// Tests for the Plotting module live in this folder.

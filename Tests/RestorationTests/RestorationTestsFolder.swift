@@ -1,0 +1,1 @@
+// Tests for the Restoration module live in this folder.

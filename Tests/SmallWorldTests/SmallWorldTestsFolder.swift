@@ -1,0 +1,1 @@
+// Tests for the SmallWorld module live in this folder.

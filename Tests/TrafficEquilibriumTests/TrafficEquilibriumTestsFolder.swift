@@ -1,0 +1,1 @@
+// Tests for the TrafficEquilibrium module live in this folder.
