@@ -8,7 +8,7 @@ import Testing
             name,value,note
 
             a,1.5,"x, y"
-            b,2,"say ""hi"""
+            b,2,"say ""hi""\"
             """
         let table = try CSVTable(text: text, file: "t.csv", required: ["name", "value"])
         #expect(table.columns == ["name", "value", "note"])
