@@ -9,6 +9,18 @@ struct Configuration: Sendable, Hashable {
     var roots: [Bool]
 }
 
+extension Configuration {
+    /// Closed state per edge (forced edges closed) and root flag per local bus.
+    func masks(in component: RestorationComponent) -> (closed: [Bool], roots: [Bool]) {
+        var closedMask = component.edges.map(\.forcedClosed)
+        for (k, e) in component.freeEdges.enumerated() where k < closed.count { closedMask[e] = closed[k] }
+        if component.hasFixedConfiguration { closedMask = component.edges.map { _ in true } }
+        var rootMask = [Bool](repeating: false, count: component.busCount)
+        for (k, bus) in component.rootCandidates.enumerated() where k < roots.count && roots[k] { rootMask[bus] = true }
+        return (closedMask, rootMask)
+    }
+}
+
 /// The operation of one component in one hour, as found by a solve.
 struct HourOperation: Sendable, Equatable {
     /// Served share per local bus (0 or 1 for binary pickup).

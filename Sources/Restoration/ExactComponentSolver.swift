@@ -4,7 +4,9 @@ import LinearProgramming
 /// The exact restoration of one component: the switching, hourly pickups and dispatch that
 /// maximise VOLL-weighted energy served, with the bound that proves it.
 struct ComponentSolution: Sendable {
-    var configuration: Configuration
+    /// Closed state per component edge and root flag per local bus.
+    var closedEdges: [Bool]
+    var rootBuses: [Bool]
     /// One operation per horizon hour.
     var operations: [HourOperation]
     /// VOLL-weighted kWh served.
@@ -89,10 +91,15 @@ struct ExactComponentSolver {
     let component: RestorationComponent
     let limits: ExactSolveLimits
 
-    func solve(pickup: PickupMode) throws(LPError) -> ComponentSolution {
+    /// Solves the component. A known feasible solution (`start`, e.g. from the fast
+    /// evaluator) seeds the search with its hours as columns and as the first incumbent.
+    func solve(pickup: PickupMode, start: ComponentSolution? = nil) throws(LPError) -> ComponentSolution {
         switch pickup {
         case .continuous: return try solveFullHorizon(pickup: .continuous)
-        case .binary: return try BranchAndPrice(component: component, limits: limits).run()
+        case .binary:
+            let search = BranchAndPrice(component: component, limits: limits)
+            if let start { search.seed(with: start) }
+            return try search.run()
         }
     }
 
@@ -113,8 +120,9 @@ struct ExactComponentSolver {
         let gap = solution.mipGap ?? 0
         var stats = SolveStats()
         stats.milps = 1
+        let masks = model.configuration(in: solution.primal).masks(in: component)
         return ComponentSolution(
-            configuration: model.configuration(in: solution.primal), operations: operations, value: value,
+            closedEdges: masks.closed, rootBuses: masks.roots, operations: operations, value: value,
             bound: value + gap * max(abs(value), 1), stats: stats)
     }
 
@@ -192,7 +200,7 @@ private final class HourPricer {
     let hour: Int
     /// Results by restriction: (price vector, column) pairs, for reuse between equal or
     /// bracketing prices.
-    var cache: [HourKey: [(prices: [Double], column: Column?, gap: Double)]] = [:]
+    var cache: [HourKey: [(prices: [Double], result: BranchAndPrice.Priced?)]] = [:]
 
     init(component: RestorationComponent, hour: Int, seconds: Double) throws(LPError) {
         self.hour = hour
@@ -248,6 +256,21 @@ private final class BranchAndPrice {
         }
     }
 
+    /// Adds a feasible solution's hours as columns and makes it the incumbent.
+    func seed(with solution: ComponentSolution) {
+        let configuration = Configuration(
+            closed: component.hasFixedConfiguration ? [] : component.freeEdges.map { solution.closedEdges[$0] },
+            roots: component.rootCandidates.map { solution.rootBuses[$0] })
+        for (t, operation) in solution.operations.enumerated() {
+            let value = (0..<component.busCount).reduce(0) { $0 + component.value($1, t) * operation.pickup[$1] }
+            let column = Column(
+                hour: t, value: value, energy: energyUnits.map { operation.active[$0] }, configuration: configuration,
+                operation: operation)
+            if !contains(column) { pool[t].append(column) }
+        }
+        incumbent = (solution.value, configuration, solution.operations)
+    }
+
     static func sameData(_ c: RestorationComponent, _ s: Int, _ t: Int) -> Bool {
         for i in 0..<c.busCount where c.load[i][s] != c.load[i][t] || c.loadReactive[i][s] != c.loadReactive[i][t] {
             return false
@@ -256,6 +279,13 @@ private final class BranchAndPrice {
     }
 
     var tolerance: Double { limits.relativeGap * max(incumbent?.value ?? 0, 1) }
+
+    var pastDeadline: Bool { Date().timeIntervalSince(start) > limits.maxSeconds }
+
+    /// Seconds an hourly MILP may take now: its own cap, within the overall deadline.
+    var hourAllowance: Double {
+        max(min(limits.hourSeconds, limits.maxSeconds - Date().timeIntervalSince(start)), 0.05)
+    }
 
     /// Energy differences below 1 Wh are not worth a branch.
     static let energyResolution = 1e-3
@@ -319,9 +349,10 @@ private final class BranchAndPrice {
             // here means the limits stopped the search before any solution.
             throw LPError.limitReached("no restoration found within the limits", incumbent: nil)
         }
+        let masks = incumbent.configuration.masks(in: component)
         return ComponentSolution(
-            configuration: incumbent.configuration, operations: incumbent.operations, value: incumbent.value,
-            bound: max(closedBound, incumbent.value), stats: stats)
+            closedEdges: masks.closed, rootBuses: masks.roots, operations: incumbent.operations,
+            value: incumbent.value, bound: max(closedBound, incumbent.value), stats: stats)
     }
 
     var pricerOf: [Int] = []
@@ -345,16 +376,17 @@ private final class BranchAndPrice {
                 guard let priced = try price(hour: t, node: node, prices: master.prices) else {
                     return nil  // no hour solution satisfies the node's restrictions
                 }
-                let column = priced.column
+                pricingSlack[t] = max(priced.bound - master.hourDual[t], 0)
+                guard let column = priced.column else { continue }
                 let reduced =
                     column.value - zip(master.prices, column.energy).reduce(0) { $0 + $1.0 * $1.1 } - master.hourDual[t]
-                pricingSlack[t] = max(reduced, 0) + priced.gap
                 if reduced > 1e-6 * max(1, abs(column.value)) && !contains(column) {
                     pool[t].append(column)
                     added += 1
                 }
             }
-            if added == 0 { break }
+            // Out of time: the prices of this round still give a valid (weaker) bound.
+            if added == 0 || pastDeadline { break }
         }
         if master.usesArtificial || master.mix.contains(where: \.isEmpty) { return nil }
         let bound = master.value + pricingSlack.reduce(0, +)
@@ -470,15 +502,21 @@ private final class BranchAndPrice {
             hourDual: convexityRows.map { solution.rowDuals[$0] }, mix: mix, usesArtificial: usesArtificial)
     }
 
-    /// The best column of hour `t` at the given energy prices under the node's restrictions.
-    private func price(hour t: Int, node: NodeRestriction, prices: [Double]) throws(LPError) -> (column: Column, gap: Double)? {
+    /// What pricing one hour yields: the best column found (if any) and an upper bound on
+    /// the hour's best value minus priced energy, over all its solutions in the node.
+    struct Priced {
+        var column: Column?
+        var bound: Double
+    }
+
+    /// Prices hour `t` at the given energy prices under the node's restrictions; nil when
+    /// no solution of the hour satisfies them.
+    private func price(hour t: Int, node: NodeRestriction, prices: [Double]) throws(LPError) -> Priced? {
         let pricer = pricers[pricerOf[t]]
         let key = node.hourKey(t)
         var entries = pricer.cache[key] ?? []
-        if let hit = entries.first(where: { $0.prices == prices }) {
-            return hit.column.map { (retag($0, t), hit.gap) }
-        }
-        if prices.count == 1, let bracketed = bracket(entries, prices[0]) { return (retag(bracketed.column, t), bracketed.gap) }
+        if let hit = entries.first(where: { $0.prices == prices }) { return hit.result.map { retag($0, t) } }
+        if prices.count == 1, let bracketed = bracket(entries, prices[0]) { return retag(bracketed, t) }
         let model = pricer.model
         for (k, u) in energyUnits.enumerated() {
             let p = model.activeVariable[0][u]
@@ -502,54 +540,110 @@ private final class BranchAndPrice {
         stats.milps += 1
         let clock = Date()
         defer { stats.pricingSeconds += Date().timeIntervalSince(clock) }
-        let column: Column?
-        var gap = 0.0
-        do {
-            let solution: LPSolution
-            do {
-                solution = try pricer.solver.solve()
-                if let relative = solution.mipGap, relative > 0 { gap = relative * max(abs(solution.objective), 1) }
-            } catch .limitReached(_, let incumbent?) {
-                solution = incumbent
-                gap = max(try pricer.relaxationBound() - incumbent.objective, 0)
-                stats.hourLimits += 1
-            }
+        pricer.solver.limits.maxSeconds = hourAllowance
+        // The tie-break cost on energy makes the MILP's objective slightly smaller than
+        // value minus priced energy; this covers the difference.
+        let tieBreakSlack = ComponentModel.energyTieBreak * energyUnits.reduce(0) { $0 + component.units[$1].maxActive[t] }
+        var result: Priced?
+        switch try solvePricing(pricer) {
+        case .infeasible:
+            result = nil
+        case .solved(let solution, let gap):
             let operation = model.operation(slot: 0, in: solution.primal, binaryPickup: true)
             let value = (0..<component.busCount).reduce(0) { $0 + component.value($1, t) * operation.pickup[$1] }
-            column = Column(
+            let column = Column(
                 hour: t, value: value, energy: energyUnits.map { operation.active[$0] },
                 configuration: model.configuration(in: solution.primal), operation: operation)
-        } catch .infeasible {
-            column = nil
+            let priced = value - zip(prices, column.energy).reduce(0) { $0 + $1.0 * $1.1 }
+            result = Priced(column: column, bound: max(priced, solution.objective) + gap + tieBreakSlack)
+        case .bounded(let bound):
+            result = Priced(column: nil, bound: bound + tieBreakSlack)
         }
         if let dir = ProcessInfo.processInfo.environment["RESTORATION_DUMP_DIR"], Date().timeIntervalSince(clock) > 0.3 {
             let text = pricer.solver.program.cplexLP()
             try? text.write(toFile: dir + "/pricing_\(t)_\(stats.milps).lp", atomically: true, encoding: .utf8)
         }
-        entries.append((prices, column, gap))
+        entries.append((prices, result))
         pricer.cache[key] = entries
-        return column.map { (retag($0, t), gap) }
+        return result.map { retag($0, t) }
+    }
+
+    enum PricingSolve {
+        case infeasible
+        /// A solution and how far its objective may lie below the optimum.
+        case solved(LPSolution, gap: Double)
+        /// No solution within the time cap; only a bound on the optimum.
+        case bounded(Double)
+    }
+
+    /// Solves a pricing MILP within its time cap. Stopped by the cap, it falls back on the
+    /// best solution found, bounded by the LP relaxation; with none, one longer attempt,
+    /// then the relaxation alone.
+    private func solvePricing(_ pricer: HourPricer) throws(LPError) -> PricingSolve {
+        var outcome: Result<LPSolution, LPError>
+        do throws(LPError) {
+            outcome = .success(try pricer.solver.solve())
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let solution):
+            let relative = solution.mipGap ?? 0
+            return .solved(solution, gap: relative > 0 ? relative * max(abs(solution.objective), 1) : 0)
+        case .failure(.infeasible):
+            return .infeasible
+        case .failure(.limitReached(_, let incumbent)):
+            stats.hourLimits += 1
+            var found = incumbent
+            if found == nil && !pastDeadline {
+                pricer.solver.limits.maxSeconds = max(
+                    min(limits.hourSeconds * 5, limits.maxSeconds - Date().timeIntervalSince(start)), 0.05)
+                do throws(LPError) {
+                    found = try pricer.solver.solve()
+                } catch {
+                    switch error {
+                    case .limitReached(_, let late): found = late
+                    case .infeasible: return .infeasible
+                    default: throw error
+                    }
+                }
+            }
+            let relaxation = try pricer.relaxationBound()
+            guard let found else { return .bounded(relaxation) }
+            return .solved(found, gap: max(relaxation - found.objective, 0))
+        case .failure(let error):
+            throw error
+        }
     }
 
     /// With one energy unit the pricing value is a convex function of the price: if the
     /// same column is optimal at two prices it is optimal at every price between them.
-    private func bracket(
-        _ entries: [(prices: [Double], column: Column?, gap: Double)], _ price: Double
-    ) -> (column: Column, gap: Double)? {
-        var below: (price: Double, column: Column, gap: Double)?
-        var above: (price: Double, column: Column, gap: Double)?
+    private func bracket(_ entries: [(prices: [Double], result: Priced?)], _ price: Double) -> Priced? {
+        var below: (price: Double, priced: Priced, column: Column)?
+        var above: (price: Double, priced: Priced, column: Column)?
         for entry in entries {
-            guard let column = entry.column else { continue }
+            guard let priced = entry.result, let column = priced.column else { continue }
             let p = entry.prices[0]
-            if p <= price, below == nil || p > below!.price { below = (p, column, entry.gap) }
-            if p >= price, above == nil || p < above!.price { above = (p, column, entry.gap) }
+            if p <= price, below == nil || p > below!.price { below = (p, priced, column) }
+            if p >= price, above == nil || p < above!.price { above = (p, priced, column) }
         }
         guard let below, let above else { return nil }
         let same =
             below.column.operation.pickup == above.column.operation.pickup && below.column.energy == above.column.energy
             && below.column.configuration == above.column.configuration
-        // Inexact solves at the ends leave the same slack in between.
-        return same ? (below.column, max(below.gap, above.gap)) : nil
+        guard same else { return nil }
+        // The bound moves with the price like the column's own value; keep the larger slack.
+        let value = below.column.value - price * below.column.energy[0]
+        let slack = max(
+            below.priced.bound - (below.column.value - below.price * below.column.energy[0]),
+            above.priced.bound - (above.column.value - above.price * above.column.energy[0]))
+        return Priced(column: below.column, bound: value + max(slack, 0))
+    }
+
+    private func retag(_ priced: Priced, _ t: Int) -> Priced {
+        var copy = priced
+        copy.column = priced.column.map { retag($0, t) }
+        return copy
     }
 
     private func retag(_ column: Column, _ t: Int) -> Column {
@@ -582,13 +676,22 @@ private final class BranchAndPrice {
         stats.refits += 1
         let clock = Date()
         defer { stats.refitSeconds += Date().timeIntervalSince(clock) }
-        do {
-            let solver = try LPSolver(model.program, backend: model.program.hasIntegers ? .glpk : .clp)
-            let solution = try solver.solve()
+        // A refit is only a search for a better incumbent: cap its time and give up quietly.
+        let seconds = max(min(limits.hourSeconds * 5, limits.maxSeconds - Date().timeIntervalSince(start)), 0.05)
+        let solver = try LPSolver(
+            model.program, backend: model.program.hasIntegers ? .glpk : .clp, limits: LPLimits(maxSeconds: seconds))
+        var found: LPSolution?
+        do throws(LPError) {
+            found = try solver.solve()
+        } catch {
+            switch error {
+            case .infeasible, .limitReached: found = nil
+            default: throw error
+            }
+        }
+        if let solution = found {
             let operations = (0..<hours).map { model.operation(slot: $0, in: solution.primal, binaryPickup: true) }
             incumbent = (value, model.configuration(in: solution.primal), operations)
-        } catch .infeasible {
-            return
         }
     }
 

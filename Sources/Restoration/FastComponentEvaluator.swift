@@ -11,11 +11,12 @@
 /// value with fleets is never below the value without.
 struct FastComponentEvaluator {
     let component: RestorationComponent
+    var pickup: PickupMode = .binary
 
     func evaluate(floor: ComponentSolution?) -> ComponentSolution {
         var best = floor
-        for forest in candidateForests() {
-            let solution = FastForestEvaluator(component: component, forest: forest).solve()
+        for forest in candidateForests() where FastDebug.allowsForest(split: forest.roots.count > 1) {
+            let solution = FastForestEvaluator(component: component, forest: forest, partial: pickup == .continuous).solve()
             if best == nil || solution.value > best!.value + 1e-9 { best = solution }
         }
         // A component always has a root, so at least one forest was evaluated.
@@ -89,151 +90,275 @@ struct SpanningForest {
         }
         self.roots = roots
     }
-
-    /// The forest as a configuration of the component's free edges and roots.
-    func configuration(of c: RestorationComponent) -> Configuration {
-        var inForest = [Bool](repeating: false, count: c.edges.count)
-        for e in parentEdge where e >= 0 { inForest[e] = true }
-        let isRoot = Set(roots)
-        return Configuration(
-            closed: c.hasFixedConfiguration ? [] : c.freeEdges.map { inForest[$0] },
-            roots: c.rootCandidates.map { isRoot.contains($0) })
-    }
 }
 
-/// The greedy on one spanning forest.
-private struct FastForestEvaluator {
+/// The greedy on one spanning forest. Scratch memory is allocated once per evaluation and
+/// reused by every hour and every tried load, which keeps a call within tens of microseconds.
+private final class FastForestEvaluator {
     let c: RestorationComponent
     let forest: SpanningForest
     let n: Int
+    let unitCount: Int
     /// Common-path drop coefficients: drop at bus k per kW (kVAr) drawn at bus j, for j, k
     /// in the same tree; row-major n × n.
-    var commonP: [Double]
-    var commonQ: [Double]
-    /// Units per tree root, and whether each unit is its tree's root source.
-    var treeUnits: [Int: [Int]] = [:]
-    var treeBuses: [Int: [Int]] = [:]
+    let commonP: UnsafeMutablePointer<Double>
+    let commonQ: UnsafeMutablePointer<Double>
+    /// Scratch state of one hour.
+    let drop: UnsafeMutablePointer<Double>
+    let trialDrop: UnsafeMutablePointer<Double>
+    let active: UnsafeMutablePointer<Double>
+    let reactive: UnsafeMutablePointer<Double>
+    let trialActive: UnsafeMutablePointer<Double>
+    let trialReactive: UnsafeMutablePointer<Double>
+    let pickup: UnsafeMutablePointer<Double>
+    /// Active and reactive limits of the units in the hour being served.
+    let capacity: UnsafeMutablePointer<Double>
+    let reactiveCapacity: UnsafeMutablePointer<Double>
     let span: Double
+    /// Continuous pickup: a load that does not fit whole is served in part.
+    let partial: Bool
+    let hasRatings: Bool
+    /// Flat copies of the component's data, indexed [t * n + i] and [t * units + u], so the
+    /// inner loops touch no nested arrays.
+    let loadP: [Double]
+    let loadQ: [Double]
+    let value: [Double]
+    let unitBus: [Int]
+    let unitMaxP: [Double]
+    let unitMaxQ: [Double]
 
-    init(component: RestorationComponent, forest: SpanningForest) {
+    init(component: RestorationComponent, forest: SpanningForest, partial: Bool) {
         c = component
         self.forest = forest
+        self.partial = partial
         n = component.busCount
+        unitCount = component.units.count
         span = component.maxSquaredVoltage - component.minSquaredVoltage
-        // Path drops from each bus's root: pathP[k] = sum of dropPerKW on root->k.
-        commonP = [Double](repeating: 0, count: n * n)
-        commonQ = [Double](repeating: 0, count: n * n)
-        // common(j, k) = common(parent(j), k) + drop(edge j) if k is in j's subtree, else
-        // common(parent(j), k) restricted... computed from ancestor sets.
-        var ancestors = [[Int]](repeating: [], count: n)  // edges on root->bus path
-        for v in forest.order where forest.parent[v] >= 0 {
-            ancestors[v] = ancestors[forest.parent[v]] + [forest.parentEdge[v]]
-        }
-        for j in 0..<n {
-            let pathJ = Set(ancestors[j])
-            for k in 0..<n where forest.rootOf[k] == forest.rootOf[j] {
-                var p = 0.0, q = 0.0
-                for e in ancestors[k] where pathJ.contains(e) {
-                    p += component.edges[e].dropPerKW
-                    q += component.edges[e].dropPerKVAr
-                }
-                commonP[j * n + k] = p
-                commonQ[j * n + k] = q
+        hasRatings = component.edges.contains { $0.ratingKVA != nil }
+        let hours = component.hourCount
+        var loadP = [Double](repeating: 0, count: hours * n), loadQ = loadP, value = loadP
+        for t in 0..<hours {
+            for i in 0..<n {
+                loadP[t * n + i] = component.load[i][t]
+                loadQ[t * n + i] = component.loadReactive[i][t]
+                value[t * n + i] = component.value(i, t)
             }
         }
-        for (u, unit) in component.units.enumerated() { treeUnits[forest.rootOf[unit.bus], default: []].append(u) }
-        for v in 0..<n { treeBuses[forest.rootOf[v], default: []].append(v) }
+        self.loadP = loadP
+        self.loadQ = loadQ
+        self.value = value
+        unitBus = component.units.map(\.bus)
+        unitMaxQ = component.units.map(\.maxReactive)
+        unitMaxP = (0..<hours).flatMap { t in component.units.map { $0.maxActive[t] } }
+        commonP = .allocate(capacity: n * n)
+        commonQ = .allocate(capacity: n * n)
+        commonP.initialize(repeating: 0, count: n * n)
+        commonQ.initialize(repeating: 0, count: n * n)
+        drop = .allocate(capacity: n)
+        trialDrop = .allocate(capacity: n)
+        pickup = .allocate(capacity: n)
+        active = .allocate(capacity: max(unitCount, 1))
+        reactive = .allocate(capacity: max(unitCount, 1))
+        trialActive = .allocate(capacity: max(unitCount, 1))
+        trialReactive = .allocate(capacity: max(unitCount, 1))
+        capacity = .allocate(capacity: max(unitCount, 1))
+        reactiveCapacity = .allocate(capacity: max(unitCount, 1))
+        // common(j, k) = path drop from the root to the lowest common ancestor of j and k.
+        var pathP = [Double](repeating: 0, count: n), pathQ = [Double](repeating: 0, count: n)
+        for v in forest.order where forest.parent[v] >= 0 {
+            let e = component.edges[forest.parentEdge[v]]
+            pathP[v] = pathP[forest.parent[v]] + e.dropPerKW
+            pathQ[v] = pathQ[forest.parent[v]] + e.dropPerKVAr
+        }
+        var onPath = [Bool](repeating: false, count: n)
+        for j in 0..<n {
+            var v = j
+            while v >= 0 {
+                onPath[v] = true
+                v = forest.parent[v]
+            }
+            for k in forest.order where forest.rootOf[k] == forest.rootOf[j] {
+                if onPath[k] {
+                    commonP[j * n + k] = pathP[k]
+                    commonQ[j * n + k] = pathQ[k]
+                } else if forest.parent[k] >= 0 {
+                    commonP[j * n + k] = commonP[j * n + forest.parent[k]]
+                    commonQ[j * n + k] = commonQ[j * n + forest.parent[k]]
+                }
+            }
+            v = j
+            while v >= 0 {
+                onPath[v] = false
+                v = forest.parent[v]
+            }
+        }
+    }
+
+    deinit {
+        for pointer in [
+            commonP, commonQ, drop, trialDrop, pickup, active, reactive, trialActive, trialReactive, capacity,
+            reactiveCapacity,
+        ] {
+            pointer.deallocate()
+        }
     }
 
     func solve() -> ComponentSolution {
         var operations = (0..<c.hourCount).map { _ in
             HourOperation(
-                pickup: [Double](repeating: 0, count: n), active: [Double](repeating: 0, count: c.units.count),
-                reactive: [Double](repeating: 0, count: c.units.count),
+                pickup: [Double](repeating: 0, count: n), active: [Double](repeating: 0, count: unitCount),
+                reactive: [Double](repeating: 0, count: unitCount),
                 squaredVoltage: [Double](repeating: c.maxSquaredVoltage, count: n))
         }
-        for root in forest.roots { serveTree(root: root, operations: &operations) }
+        for root in forest.roots {
+            let buses = forest.order.filter { forest.rootOf[$0] == root }
+            let units = c.units.indices.filter { forest.rootOf[c.units[$0].bus] == root }
+            let tree = Tree(root: root, buses: buses, units: units, evaluator: self)
+            var best: [HourResult]?
+            var bestValue = -1.0
+            for ordering in Ordering.allCases where FastDebug.allows(split: forest.roots.count > 1, weight: ordering == .weight) {
+                let results = serve(tree, ordering)
+                let value = results.reduce(0) { $0 + $1.value }
+                if value > bestValue + 1e-9 {
+                    bestValue = value
+                    best = results
+                }
+            }
+            for (t, result) in best!.enumerated() {
+                for (i, share) in result.accepted { operations[t].pickup[i] += share }
+                for u in units {
+                    operations[t].active[u] = result.active[u]
+                    operations[t].reactive[u] = result.reactive[u]
+                }
+            }
+        }
         let value = ExactComponentSolver.value(of: operations, in: c)
+        var closed = [Bool](repeating: false, count: c.edges.count)
+        for e in forest.parentEdge where e >= 0 { closed[e] = true }
+        var roots = [Bool](repeating: false, count: n)
+        for r in forest.roots { roots[r] = true }
         return ComponentSolution(
-            configuration: forest.configuration(of: c), operations: operations, value: value, bound: value,
+            closedEdges: closed, rootBuses: roots, operations: operations, value: value, bound: value,
             stats: SolveStats())
     }
 
-    /// Serves one tree over all hours, spreading its energy-limited units over the hours.
-    private func serveTree(root: Int, operations: inout [HourOperation]) {
-        let units = treeUnits[root] ?? []
-        let limited = units.filter { c.units[$0].energy != nil }
-        let buses = treeBuses[root] ?? []
-        // Pass 1: each hour with the energy-limited units at full power.
-        let full = (0..<c.hourCount).map { t in
-            greedyHour(t, root: root, buses: buses, units: units, allowance: limited.map { c.units[$0].maxActive[t] })
-        }
-        let budgets = limited.map { c.units[$0].energy! }
-        var allowance: [[Double]]
-        if limited.isEmpty || (0..<limited.count).allSatisfy({ k in full.reduce(0) { $0 + $1.energy[k] } <= budgets[k] + 1e-9 }) {
-            allowance = full.map(\.energy)
-        } else {
-            allowance = spreadEnergy(full, budgets: budgets)
-        }
-        // Pass 2: serve each hour within its share; leftovers roll to later hours.
-        var remaining = budgets
-        var results: [HourResult] = []
-        let order = (0..<c.hourCount).sorted { full[$0].value > full[$1].value }
-        var byHour = [HourResult?](repeating: nil, count: c.hourCount)
-        for t in order {
-            var share = allowance[t]
-            for k in share.indices { share[k] = min(share[k], remaining[k]) }
-            var result = greedyHour(t, root: root, buses: buses, units: units, allowance: share)
-            // Spare energy the plan did not foresee: offer it to this hour too.
-            let spare = zip(remaining, share).map { $0 - $1 }
-            if spare.contains(where: { $0 > 1e-6 }) {
-                let richer = greedyHour(
-                    t, root: root, buses: buses, units: units,
-                    allowance: zip(share, spare).enumerated().map { k, pair in
-                        min(pair.0 + pair.1, c.units[limited[k]].maxActive[t])
-                    })
-                if richer.value > result.value + 1e-9 { result = richer }
+    /// In which order an hour's loads are offered.
+    enum Ordering: CaseIterable {
+        /// Highest VOLL weight first: best when energy is the scarce resource.
+        case weight
+        /// Highest value per share of the scarce power (P and Q): best when power binds.
+        case efficiency
+    }
+
+    /// Fixed data of one tree.
+    struct Tree {
+        var root: Int
+        var buses: [Int]
+        var units: [Int]
+        var limited: [Int]
+        var budgets: [Double]
+        /// Dispatch priority for P: free followers deep first, then an unlimited root, then
+        /// energy-limited followers deep first, then an energy-limited root. For Q:
+        /// followers deep first, then the root.
+        var activeOrder: [Int]
+        var reactiveOrder: [Int]
+
+        init(root: Int, buses: [Int], units: [Int], evaluator e: FastForestEvaluator) {
+            self.root = root
+            self.buses = buses
+            self.units = units
+            let c = e.c
+            limited = units.filter { c.units[$0].energy != nil }
+            budgets = limited.map { c.units[$0].energy! }
+            let n = e.n
+            func depth(_ u: Int) -> Double {
+                let b = c.units[u].bus
+                return e.commonP[b * n + b] + e.commonQ[b * n + b]
             }
-            for k in remaining.indices { remaining[k] -= result.energy[k] }
-            byHour[t] = result
-        }
-        results = byHour.map { $0! }
-        for (t, result) in results.enumerated() {
-            for i in buses { operations[t].pickup[i] = result.pickup[i] }
-            for u in units {
-                operations[t].active[u] = result.active[u]
-                operations[t].reactive[u] = result.reactive[u]
-            }
+            let rootUnits = units.filter { c.units[$0].bus == root && c.units[$0].isGridForming }
+            let followers = units.filter { !rootUnits.contains($0) }.sorted { depth($0) > depth($1) }
+            activeOrder =
+                followers.filter { c.units[$0].energy == nil } + rootUnits.filter { c.units[$0].energy == nil }
+                + followers.filter { c.units[$0].energy != nil } + rootUnits.filter { c.units[$0].energy != nil }
+            reactiveOrder = followers.filter { c.units[$0].maxReactive > 0 } + rootUnits
         }
     }
 
     struct HourResult {
         var value: Double
-        var pickup: [Double]
         var active: [Double]
         var reactive: [Double]
         /// Energy drawn per energy-limited unit of the tree (in tree order).
         var energy: [Double]
-        /// Value and cumulative energy after each accepted load, in acceptance order.
-        var steps: [(value: Double, energy: Double)]
+        /// Accepted loads in order, with the value and the limited units' energies after
+        /// each (flat, step-major).
+        var accepted: [(bus: Int, share: Double)]
+        var stepValue: [Double]
+        var stepEnergy: [Double]
     }
 
-    /// Spreads each energy budget over the hours by the value it buys: hour steps are
-    /// taken in order of value per kWh while the budget lasts (energy-free steps first).
-    private func spreadEnergy(_ full: [HourResult], budgets: [Double]) -> [[Double]] {
-        let total = budgets.reduce(0, +)
+    /// Serves one tree over all hours with one load ordering.
+    private func serve(_ tree: Tree, _ ordering: Ordering) -> [HourResult] {
+        let hours = c.hourCount
+        // The order of an hour's loads is fixed at full power and reused for every allowance.
+        let orders = (0..<hours).map { t in orderedLoads(t, tree, ordering) }
+        let full = (0..<hours).map { t in
+            greedyHour(t, tree, orders[t], allowance: tree.limited.map { unitMaxP[t * unitCount + $0] })
+        }
+        if tree.limited.isEmpty { return full }
+        let fits = tree.limited.indices.allSatisfy { k in full.reduce(0) { $0 + $1.energy[k] } <= tree.budgets[k] + 1e-9 }
+        if fits { return full }
+        // Spread the energy over the hours by the value it buys (each hour keeps a prefix of
+        // its loads), then offer what is left to the hours that lost most.
+        let (taken, allowance) = spreadEnergy(full, budgets: tree.budgets)
+        // Each hour is served again within its share: with less energy the greedy may pick
+        // other loads than the prefix.
+        var results = (0..<hours).map { t -> HourResult in
+            if taken[t] == full[t].accepted.count { return full[t] }
+            return greedyHour(t, tree, orders[t], allowance: allowance[t])
+        }
+        var remaining = tree.budgets
+        for result in results {
+            for k in remaining.indices { remaining[k] -= result.energy[k] }
+        }
+        let losers = (0..<hours).sorted { full[$0].value - results[$0].value > full[$1].value - results[$1].value }
+        for t in losers.prefix(3) {
+            guard remaining.contains(where: { $0 > 1e-6 }), results[t].value < full[t].value - 1e-9 else { continue }
+            let offer = tree.limited.indices.map { k in
+                min(results[t].energy[k] + max(remaining[k], 0), unitMaxP[t * unitCount + tree.limited[k]])
+            }
+            let richer = greedyHour(t, tree, orders[t], allowance: offer)
+            if richer.value > results[t].value + 1e-9 {
+                for k in remaining.indices { remaining[k] -= richer.energy[k] - results[t].energy[k] }
+                results[t] = richer
+            }
+        }
+        return results
+    }
+
+    /// Spreads the pooled energy of the tree's limited units over the hours by the value it
+    /// buys: each hour keeps a prefix of its accepted loads; the next load taken is the one
+    /// with the most value per kWh that still fits (energy-free loads first). Returns each
+    /// hour's prefix length and its energy split over the units by budget.
+    private func spreadEnergy(_ full: [HourResult], budgets: [Double]) -> (taken: [Int], allowance: [[Double]]) {
+        let m = budgets.count
+        let pool = budgets.reduce(0, +)
         var taken = [Int](repeating: 0, count: full.count)
         var used = 0.0
-        var energyAt = [Double](repeating: 0, count: full.count)
+        func energy(_ t: Int, _ k: Int) -> Double {
+            guard k > 0 else { return 0 }
+            var sum = 0.0
+            for u in 0..<m { sum += full[t].stepEnergy[(k - 1) * m + u] }
+            return sum
+        }
         while true {
             var pick = -1
             var bestRatio = -Double.infinity
-            for t in full.indices where taken[t] < full[t].steps.count {
-                let step = full[t].steps[taken[t]]
-                let previous = taken[t] == 0 ? (value: 0.0, energy: 0.0) : full[t].steps[taken[t] - 1]
-                let extra = step.energy - previous.energy
-                if used + extra > total + 1e-9 { continue }
-                let gain = step.value - previous.value
+            for t in full.indices where taken[t] < full[t].accepted.count {
+                let k = taken[t]
+                let extra = energy(t, k + 1) - energy(t, k)
+                if used + extra > pool + 1e-9 { continue }
+                let gain = full[t].stepValue[k] - (k == 0 ? 0 : full[t].stepValue[k - 1])
                 let ratio = extra <= 1e-9 ? Double.infinity : gain / extra
                 if ratio > bestRatio {
                     bestRatio = ratio
@@ -241,142 +366,178 @@ private struct FastForestEvaluator {
                 }
             }
             if pick < 0 { break }
-            let step = full[pick].steps[taken[pick]]
-            let previous = taken[pick] == 0 ? 0.0 : full[pick].steps[taken[pick] - 1].energy
-            used += step.energy - previous
-            energyAt[pick] = step.energy
+            used += energy(pick, taken[pick] + 1) - energy(pick, taken[pick])
             taken[pick] += 1
         }
-        // Split each hour's energy over the units in proportion to their budgets.
-        return energyAt.map { e in budgets.map { total > 0 ? e * $0 / total : 0 } }
+        let allowance = full.indices.map { t in budgets.map { pool > 0 ? energy(t, taken[t]) * $0 / pool : 0 } }
+        return (taken, allowance)
     }
 
     /// Greedy pickup of one tree in hour `t` with the given energy allowances.
-    private func greedyHour(_ t: Int, root: Int, buses: [Int], units: [Int], allowance: [Double]) -> HourResult {
-        let limited = units.filter { c.units[$0].energy != nil }
-        var cap = [Double](repeating: 0, count: c.units.count)
-        for u in units { cap[u] = c.units[u].maxActive[t] }
-        for (k, u) in limited.enumerated() { cap[u] = min(cap[u], max(allowance[k], 0)) }
-        // Shared inverter limits: give the PV half priority.
-        for u in units {
+    private func greedyHour(_ t: Int, _ tree: Tree, _ candidates: [Int], allowance: [Double]) -> HourResult {
+        let cap = capacity, qCap = reactiveCapacity
+        for u in tree.units {
+            cap[u] = unitMaxP[t * unitCount + u]
+            qCap[u] = unitMaxQ[u]
+        }
+        for (k, u) in tree.limited.enumerated() { cap[u] = min(cap[u], max(allowance[k], 0)) }
+        // Shared inverter limits: the PV half has priority.
+        for u in tree.units {
             if let shared = c.units[u].sharedLimit, c.units[u].kind == .storage {
                 cap[u] = min(cap[u], max(shared.limitKW - c.units[shared.partner].maxActive[t], 0))
             }
         }
-        // Dispatch priority for P: free followers deep first, then an unlimited root,
-        // then energy-limited units (followers deep first, the root last).
-        let depth = { (bus: Int) -> Double in commonP[bus * n + bus] + commonQ[bus * n + bus] }
-        let rootUnits = units.filter { c.units[$0].bus == root && c.units[$0].isGridForming }
-        func isFree(_ u: Int) -> Bool { c.units[u].energy == nil }
-        let freeFollowers = units.filter { isFree($0) && !rootUnits.contains($0) }.sorted { depth(c.units[$0].bus) > depth(c.units[$1].bus) }
-        let freeRoot = rootUnits.filter(isFree)
-        let limitedFollowers = units.filter { !isFree($0) && !rootUnits.contains($0) }.sorted { depth(c.units[$0].bus) > depth(c.units[$1].bus) }
-        let limitedRoot = rootUnits.filter { !isFree($0) }
-        let activeOrder = freeFollowers + freeRoot + limitedFollowers + limitedRoot
-        let reactiveOrder = units.filter { !rootUnits.contains($0) && c.units[$0].maxReactive > 0 }
-            .sorted { depth(c.units[$0].bus) > depth(c.units[$1].bus) } + rootUnits
-        var qCap = [Double](repeating: 0, count: c.units.count)
-        for u in units { qCap[u] = c.units[u].maxReactive }
-
-        // Candidate loads by value per use of the scarce resources.
-        let totalP = activeOrder.reduce(0) { $0 + cap[$1] }
-        let totalQ = units.reduce(0) { $0 + qCap[$1] }
-        let demandP = buses.reduce(0) { $0 + c.load[$1][t] }
-        let demandQ = buses.reduce(0) { $0 + max(c.loadReactive[$1][t], 0) }
-        let priceP = totalP > 0 ? min(demandP / totalP, 1) / totalP : 1
-        let priceQ = totalQ > 0 ? min(demandQ / totalQ, 1) / totalQ : 1
-        let candidates = buses.filter { c.value($0, t) > 0 }.sorted { a, b in
-            let ea = c.value(a, t) / (priceP * c.load[a][t] + priceQ * max(c.loadReactive[a][t], 0) + 1e-9)
-            let eb = c.value(b, t) / (priceP * c.load[b][t] + priceQ * max(c.loadReactive[b][t], 0) + 1e-9)
-            return ea != eb ? ea > eb : depth(a) < depth(b)
+        for i in tree.buses {
+            drop[i] = 0
+            pickup[i] = 0
         }
-
-        var active = [Double](repeating: 0, count: c.units.count)
-        var reactive = [Double](repeating: 0, count: c.units.count)
-        var pickup = [Double](repeating: 0, count: n)
-        var drop = [Double](repeating: 0, count: n)  // u_root - u_k
-        var value = 0.0
-        var steps: [(value: Double, energy: Double)] = []
-        var trialDrop = drop
+        for u in 0..<unitCount {
+            active[u] = 0
+            reactive[u] = 0
+        }
+        var total = 0.0
+        var accepted: [(bus: Int, share: Double)] = []
+        var stepValue: [Double] = [], stepEnergy: [Double] = []
+        accepted.reserveCapacity(candidates.count)
+        stepValue.reserveCapacity(candidates.count)
+        stepEnergy.reserveCapacity(candidates.count * tree.limited.count)
         for i in candidates {
-            let dp = c.load[i][t], dq = c.loadReactive[i][t]
-            // Dispatch the increment.
-            var trialActive = active
-            var needP = dp
-            for u in activeOrder where needP > 1e-12 {
-                let add = min(cap[u] - trialActive[u], needP)
-                if add > 0 {
-                    trialActive[u] += add
-                    needP -= add
+            var share = 1.0
+            if !attempt(i, 1, t, tree, cap, qCap) {
+                if !partial { continue }
+                // Continuous pickup: the largest share that fits (feasibility is monotone in it).
+                var low = 0.0, high = 1.0
+                for _ in 0..<12 {
+                    let mid = (low + high) / 2
+                    if attempt(i, mid, t, tree, cap, qCap) { low = mid } else { high = mid }
                 }
+                guard low > 1e-3, attempt(i, low, t, tree, cap, qCap) else { continue }
+                share = low
             }
-            if needP > 1e-9 { continue }
-            var trialReactive = reactive
-            var needQ = dq
-            if needQ >= 0 {
-                for u in reactiveOrder where needQ > 1e-12 {
-                    let add = min(qCap[u] - trialReactive[u], needQ)
-                    if add > 0 {
-                        trialReactive[u] += add
-                        needQ -= add
-                    }
-                }
-            } else {
-                for u in reactiveOrder.reversed() where needQ < -1e-12 {
-                    let take = max(-qCap[u] - trialReactive[u], needQ)
-                    if take < 0 {
-                        trialReactive[u] += take
-                        needQ -= take
-                    }
-                }
+            // Commit the trial state.
+            for k in tree.buses { drop[k] = trialDrop[k] }
+            for u in tree.units {
+                active[u] = trialActive[u]
+                reactive[u] = trialReactive[u]
             }
-            if abs(needQ) > 1e-9 { continue }
-            // Voltage: drop_k changes by the load at i minus the sources' increments.
-            for k in buses { trialDrop[k] = drop[k] + commonP[i * n + k] * dp + commonQ[i * n + k] * dq }
-            for u in units {
-                let deltaP = trialActive[u] - active[u], deltaQ = trialReactive[u] - reactive[u]
-                if deltaP == 0 && deltaQ == 0 { continue }
-                let b = c.units[u].bus
-                for k in buses { trialDrop[k] -= commonP[b * n + k] * deltaP + commonQ[b * n + k] * deltaQ }
-            }
-            var highest = 0.0, lowest = 0.0
-            for k in buses {
-                highest = max(highest, trialDrop[k])
-                lowest = min(lowest, trialDrop[k])
-            }
-            if highest - lowest > span + 1e-12 { continue }
-            if !ratingsHold(buses: buses, load: pickup, adding: i, t: t, active: trialActive, reactive: trialReactive) {
-                continue
-            }
-            active = trialActive
-            reactive = trialReactive
-            for k in buses { drop[k] = trialDrop[k] }
-            pickup[i] = 1
-            value += c.value(i, t)
-            steps.append((value, limited.reduce(0) { $0 + active[$1] }))
+            pickup[i] += share
+            total += share * value[t * n + i]
+            accepted.append((i, share))
+            stepValue.append(total)
+            for u in tree.limited { stepEnergy.append(active[u]) }
         }
         return HourResult(
-            value: value, pickup: pickup, active: active, reactive: reactive, energy: limited.map { active[$0] },
-            steps: steps)
+            value: total, active: Array(UnsafeBufferPointer(start: active, count: unitCount)),
+            reactive: Array(UnsafeBufferPointer(start: reactive, count: unitCount)),
+            energy: tree.limited.map { active[$0] }, accepted: accepted, stepValue: stepValue, stepEnergy: stepEnergy)
     }
 
-    /// Branch ratings (only when some edge has one): recomputes the tree flows.
-    private func ratingsHold(
-        buses: [Int], load: [Double], adding i: Int, t: Int, active: [Double], reactive: [Double]
+    /// Loads of the tree with value in hour t, in the order they are offered.
+    private func orderedLoads(_ t: Int, _ tree: Tree, _ ordering: Ordering) -> [Int] {
+        let depth = { (bus: Int) -> Double in self.commonP[bus * self.n + bus] + self.commonQ[bus * self.n + bus] }
+        var keyed: [(bus: Int, key: Double, depth: Double)] = []
+        keyed.reserveCapacity(tree.buses.count)
+        switch ordering {
+        case .weight:
+            for i in tree.buses where value[t * n + i] > 0 { keyed.append((i, c.weight[i], depth(i))) }
+        case .efficiency:
+            // Prices per kW and kVAr: the share of each resource a load takes, weighted by
+            // how scarce the resource is (demand over capacity, capped at 1).
+            var totalP = 0.0, totalQ = 0.0, demandP = 0.0, demandQ = 0.0
+            for u in tree.units {
+                totalP += unitMaxP[t * unitCount + u]
+                totalQ += unitMaxQ[u]
+            }
+            for i in tree.buses {
+                demandP += loadP[t * n + i]
+                demandQ += max(loadQ[t * n + i], 0)
+            }
+            let priceP = totalP > 0 ? min(demandP / totalP, 1) / totalP : 1
+            let priceQ = totalQ > 0 ? min(demandQ / totalQ, 1) / totalQ : 1
+            for i in tree.buses where value[t * n + i] > 0 {
+                let use = priceP * loadP[t * n + i] + priceQ * max(loadQ[t * n + i], 0) + 1e-9
+                keyed.append((i, value[t * n + i] / use, depth(i)))
+            }
+        }
+        keyed.sort { $0.key != $1.key ? $0.key > $1.key : $0.depth < $1.depth }
+        return keyed.map(\.bus)
+    }
+
+    /// Tries to serve share `f` of bus i on top of the current state; the trial state is
+    /// left in the trial buffers. False if P, Q, a voltage or a rating would not hold.
+    private func attempt(
+        _ i: Int, _ f: Double, _ t: Int, _ tree: Tree, _ cap: UnsafeMutablePointer<Double>,
+        _ qCap: UnsafeMutablePointer<Double>
     ) -> Bool {
-        guard buses.contains(where: { forest.parentEdge[$0] >= 0 && c.edges[forest.parentEdge[$0]].ratingKVA != nil }) else {
-            return true
+        let dp = f * loadP[t * n + i], dq = f * loadQ[t * n + i]
+        let buses = tree.buses, units = tree.units
+        for u in units {
+            trialActive[u] = active[u]
+            trialReactive[u] = reactive[u]
         }
+        var needP = dp
+        let activeOrder = tree.activeOrder
+        for u in activeOrder where needP > 1e-12 {
+            let add = min(cap[u] - trialActive[u], needP)
+            if add > 0 {
+                trialActive[u] += add
+                needP -= add
+            }
+        }
+        if needP > 1e-9 { return false }
+        var needQ = dq
+        if needQ >= 0 {
+            for u in tree.reactiveOrder where needQ > 1e-12 {
+                let add = min(qCap[u] - trialReactive[u], needQ)
+                if add > 0 {
+                    trialReactive[u] += add
+                    needQ -= add
+                }
+            }
+        } else {
+            for u in tree.reactiveOrder.reversed() where needQ < -1e-12 {
+                let take = max(-qCap[u] - trialReactive[u], needQ)
+                if take < 0 {
+                    trialReactive[u] += take
+                    needQ -= take
+                }
+            }
+        }
+        if abs(needQ) > 1e-9 { return false }
+        // Voltage: drop_k changes by the load at i minus the sources' increments.
+        let rowP = commonP + i * n, rowQ = commonQ + i * n
+        for k in buses { trialDrop[k] = drop[k] + rowP[k] * dp + rowQ[k] * dq }
+        for u in units {
+            let deltaP = trialActive[u] - active[u], deltaQ = trialReactive[u] - reactive[u]
+            if deltaP == 0 && deltaQ == 0 { continue }
+            let b = unitBus[u]
+            let unitP = commonP + b * n, unitQ = commonQ + b * n
+            for k in buses { trialDrop[k] -= unitP[k] * deltaP + unitQ[k] * deltaQ }
+        }
+        var highest = 0.0, lowest = 0.0
+        for k in buses {
+            let d = trialDrop[k]
+            if d > highest { highest = d }
+            if d < lowest { lowest = d }
+        }
+        if highest - lowest > span + 1e-12 { return false }
+        if hasRatings && !ratingsHold(tree, adding: i, share: f, t: t) { return false }
+        return true
+    }
+
+    /// Branch ratings: recomputes the tree's flows for the trial state.
+    private func ratingsHold(_ tree: Tree, adding i: Int, share f: Double, t: Int) -> Bool {
         var netP = [Double](repeating: 0, count: n), netQ = [Double](repeating: 0, count: n)
-        for k in buses where load[k] > 0 || k == i {
-            netP[k] += c.load[k][t]
-            netQ[k] += c.loadReactive[k][t]
+        for k in tree.buses {
+            let served = pickup[k] + (k == i ? f : 0)
+            netP[k] += served * c.load[k][t]
+            netQ[k] += served * c.loadReactive[k][t]
         }
-        for (u, unit) in c.units.enumerated() where active[u] != 0 || reactive[u] != 0 {
-            netP[unit.bus] -= active[u]
-            netQ[unit.bus] -= reactive[u]
+        for u in tree.units {
+            netP[c.units[u].bus] -= trialActive[u]
+            netQ[c.units[u].bus] -= trialReactive[u]
         }
-        for v in forest.order.reversed() where forest.parent[v] >= 0 && buses.contains(v) {
+        for v in tree.buses.reversed() where forest.parent[v] >= 0 {
             if let rating = c.edges[forest.parentEdge[v]].ratingKVA {
                 let p = abs(netP[v]), q = abs(netQ[v])
                 if p > rating + 1e-9 || q > rating + 1e-9 || p + q > rating * 2.0.squareRoot() + 1e-9 { return false }
@@ -385,5 +546,18 @@ private struct FastForestEvaluator {
             netQ[forest.parent[v]] += netQ[v]
         }
         return true
+    }
+}
+
+import Foundation
+enum FastDebug {
+    static let combos: Set<String>? = ProcessInfo.processInfo.environment["RESTORATION_FAST_COMBOS"].map { Set($0.split(separator: ",").map(String.init)) }
+    static func allows(split: Bool, weight: Bool) -> Bool {
+        guard let combos else { return true }
+        return combos.contains((split ? "s" : "m") + (weight ? "w" : "e"))
+    }
+    static func allowsForest(split: Bool) -> Bool {
+        guard let combos else { return true }
+        return combos.contains { $0.hasPrefix(split ? "s" : "m") }
     }
 }

@@ -63,14 +63,23 @@ extension RestorationOutcome {
         scenario: FaultScenario, stations: [Int], instance: ScenarioInstance,
         solutions: [(RestorationComponent, ComponentSolution)], method: RestorationMethod, exact: Bool
     ) {
+        self.init(
+            scenario: scenario, stations: stations, hours: instance.hours, idle: instance.idleStationBuses,
+            solutions: solutions, method: method, exact: exact)
+    }
+
+    init(
+        scenario: FaultScenario, stations: [Int], hours hourOfDay: [Int], idle: [Int],
+        solutions: [(RestorationComponent, ComponentSolution)], method: RestorationMethod, exact: Bool
+    ) {
         self.scenario = scenario.name
         self.stations = stations.sorted()
         self.method = method
-        idleStations = instance.idleStationBuses
+        idleStations = idle
         var weighted = 0.0, served = 0.0, bound = 0.0
         var islands: [RestorationIsland] = []
-        var perHourBuses = [[Int]](repeating: [], count: instance.hours.count)
-        var perHourValue = [Double](repeating: 0, count: instance.hours.count)
+        var perHourBuses = [[Int]](repeating: [], count: hourOfDay.count)
+        var perHourValue = [Double](repeating: 0, count: hourOfDay.count)
         var fleetEnergy: [Int: Double] = [:]
         var stats = SolveStats()
         for (component, solution) in solutions {
@@ -94,7 +103,7 @@ extension RestorationOutcome {
         servedEnergyKWh = served
         upperBound = exact ? bound : nil
         self.islands = islands.sorted { $0.rootBus < $1.rootBus }
-        hours = instance.hours.enumerated().map {
+        hours = hourOfDay.enumerated().map {
             HourlyService(hourOfDay: $0.element, servedBuses: perHourBuses[$0.offset].sorted(), weightedEnergyKWh: perHourValue[$0.offset])
         }
         fleetEnergyKWh = fleetEnergy
@@ -104,15 +113,8 @@ extension RestorationOutcome {
     /// Islands of a component's switching, trimmed of dark dead ends.
     static func islands(of component: RestorationComponent, _ solution: ComponentSolution) -> [RestorationIsland] {
         let n = component.busCount
-        let free = component.freeEdges
-        var closed = component.edges.map(\.forcedClosed)
-        for (k, e) in free.enumerated() where solution.configuration.closed.indices.contains(k) {
-            closed[e] = solution.configuration.closed[k]
-        }
-        var isRoot = [Bool](repeating: false, count: n)
-        for (k, bus) in component.rootCandidates.enumerated() where solution.configuration.roots[k] {
-            isRoot[bus] = true
-        }
+        let closed = solution.closedEdges
+        let isRoot = solution.rootBuses
         // A bus matters if it is served in some hour or hosts a unit that delivers power.
         var matters = [Bool](repeating: false, count: n)
         for operation in solution.operations {
@@ -197,10 +199,13 @@ public enum ExactRestoration {
         limits: ExactSolveLimits = ExactSolveLimits()
     ) throws -> RestorationOutcome {
         let instance = try ScenarioInstance(system: system, scenario: scenario, stations: stations)
+        // Components are independent; each is solved on its own.
         var solutions: [(RestorationComponent, ComponentSolution)] = []
         for component in instance.components {
             let solver = ExactComponentSolver(component: component, limits: limits)
-            solutions.append((component, try solver.solve(pickup: system.options.pickup)))
+            // The fast evaluator's solution is a good first incumbent and set of columns.
+            let start = FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: nil)
+            solutions.append((component, try solver.solve(pickup: system.options.pickup, start: start)))
         }
         return RestorationOutcome(
             scenario: scenario, stations: stations, instance: instance, solutions: solutions, method: .exact,

@@ -64,18 +64,37 @@ struct RestorationComponent: Sendable {
     func value(_ i: Int, _ t: Int) -> Double { weight[i] * load[i][t] }
 }
 
-/// A fault scenario applied to a system with a given set of stations: the surviving
-/// components that can be energised, with hourly loads and sources.
-struct ScenarioInstance: Sendable {
+/// A fault scenario applied to a system, before stations are placed: the surviving
+/// connected parts of the feeder with their loads and distributed generators. Built once
+/// per scenario; components for a station set are derived from it cheaply.
+struct ScenarioBase: Sendable {
     /// Hour of day of each horizon step.
     var hours: [Int]
-    var components: [RestorationComponent]
-    /// Station buses that sit on damaged buses or in no energisable component (unusable).
-    var idleStationBuses: [Int]
+    /// Network bus ids.
+    var busIDs: [Int]
+    /// Component of each network bus (-1 for damaged buses).
+    var componentOf: [Int]
+    /// Network bus indices per component, and each bus's local index.
+    var members: [[Int]]
+    var localIndex: [Int]
+    /// Surviving branches per component (network branch indices).
+    var branches: [[Int]]
+    /// Distributed-generator units per component (local bus indices set).
+    var generatorUnits: [[SourceUnit]]
+    var loadP: [[[Double]]]
+    var loadQ: [[[Double]]]
+    var weight: [[Double]]
+    var dropScale: Double
+    /// Network bus indices of each branch's ends.
+    var branchEnds: [(Int, Int)]
+    var fleet: FleetSpec
+    var minSquaredVoltage: Double
+    var maxSquaredVoltage: Double
+    let network: RestorationNetwork
 
-    /// Builds the instance. `stations` is a multiset of bus ids (one fleet per entry).
-    init(system: RestorationSystem, scenario: FaultScenario, stations: [Int]) throws(InputError) {
+    init(system: RestorationSystem, scenario: FaultScenario) throws(InputError) {
         let network = system.network
+        self.network = network
         let source = "fault scenario \(scenario.name)"
         var index: [Int: Int] = [:]
         for (k, bus) in network.buses.enumerated() { index[bus.id] = k }
@@ -86,20 +105,17 @@ struct ScenarioInstance: Sendable {
         for pair in scenario.damagedBranches where !networkPairs.contains(pair) {
             throw InputError(file: source, field: "damaged_branches", "branch \(pair) is not a branch of the network")
         }
-        for bus in stations where index[bus] == nil {
-            throw InputError(file: source, field: "stations", "station bus \(bus) is not a bus of the network")
-        }
         guard scenario.durationHours >= 1 else {
             throw InputError(file: source, field: "duration_h", "expected at least one hour")
         }
-        hours = (0..<scenario.durationHours).map { (scenario.startHour + $0) % 24 }
-        let horizon = hours
+        let horizon = (0..<scenario.durationHours).map { (scenario.startHour + $0) % 24 }
+        hours = horizon
+        busIDs = network.buses.map(\.id)
         let damagedBuses = Set(scenario.damagedBuses)
         let damagedBranches = Set(scenario.damagedBranches)
-
-        // Surviving buses and branches; open ties are out when they may not close.
         let n = network.buses.count
         let alive = network.buses.map { !damagedBuses.contains($0.id) }
+        // Surviving branches; open ties are out when they may not close.
         var usable: [Int] = []
         for (k, branch) in network.branches.enumerated() {
             guard let a = index[branch.from], let b = index[branch.to], alive[a], alive[b] else { continue }
@@ -121,132 +137,175 @@ struct ScenarioInstance: Sendable {
             let b = find(index[network.branches[k].to]!)
             if a != b { parent[a] = b }
         }
-
-        // Sources on surviving buses, by global bus index.
-        struct PendingUnit {
-            var unit: SourceUnit
-            var globalBus: Int
+        // Components numbered by their smallest bus index.
+        var componentOf = [Int](repeating: -1, count: n)
+        var members: [[Int]] = []
+        var idOfRoot: [Int: Int] = [:]
+        var localIndex = [Int](repeating: -1, count: n)
+        for g in 0..<n where alive[g] {
+            let r = find(g)
+            if idOfRoot[r] == nil {
+                idOfRoot[r] = members.count
+                members.append([])
+            }
+            let id = idOfRoot[r]!
+            componentOf[g] = id
+            localIndex[g] = members[id].count
+            members[id].append(g)
         }
-        var pending: [PendingUnit] = []
+        var branches = [[Int]](repeating: [], count: members.count)
+        for k in usable { branches[componentOf[index[network.branches[k].from]!]].append(k) }
+        var generatorUnits = [[SourceUnit]](repeating: [], count: members.count)
         for generator in system.generators {
             let g = index[generator.bus]!
             guard alive[g] else { continue }
-            let pvLimit = horizon.map { generator.maxActivePowerKW * generator.profile.value(atHour: $0) }
+            let id = componentOf[g]
+            let bus = localIndex[g]
+            let profileLimit = horizon.map { generator.maxActivePowerKW * generator.profile.value(atHour: $0) }
             switch generator.kind {
             case .gas:
-                pending.append(
-                    PendingUnit(
-                        unit: SourceUnit(
-                            name: generator.name, kind: .gas, bus: -1, isGridForming: true, maxActive: pvLimit,
-                            maxReactive: generator.maxReactivePowerKVAr, energy: nil, sharedLimit: nil, stations: 0),
-                        globalBus: g))
+                generatorUnits[id].append(
+                    SourceUnit(
+                        name: generator.name, kind: .gas, bus: bus, isGridForming: true, maxActive: profileLimit,
+                        maxReactive: generator.maxReactivePowerKVAr, energy: nil, sharedLimit: nil, stations: 0))
             case .pv:
-                pending.append(
-                    PendingUnit(
-                        unit: SourceUnit(
-                            name: generator.name, kind: .pv, bus: -1, isGridForming: false, maxActive: pvLimit,
-                            maxReactive: generator.maxReactivePowerKVAr, energy: nil, sharedLimit: nil, stations: 0),
-                        globalBus: g))
+                generatorUnits[id].append(
+                    SourceUnit(
+                        name: generator.name, kind: .pv, bus: bus, isGridForming: false, maxActive: profileLimit,
+                        maxReactive: generator.maxReactivePowerKVAr, energy: nil, sharedLimit: nil, stations: 0))
             case .pvBESS:
-                // The PV half follows its profile; the storage half forms the grid from its energy.
-                // Both share the inverter rating.
-                let first = pending.count
-                pending.append(
-                    PendingUnit(
-                        unit: SourceUnit(
-                            name: generator.name + "/pv", kind: .pv, bus: -1, isGridForming: false, maxActive: pvLimit,
-                            maxReactive: 0, energy: nil, sharedLimit: (first + 1, generator.maxActivePowerKW),
-                            stations: 0),
-                        globalBus: g))
-                pending.append(
-                    PendingUnit(
-                        unit: SourceUnit(
-                            name: generator.name + "/storage", kind: .storage, bus: -1, isGridForming: true,
-                            maxActive: horizon.map { _ in generator.maxActivePowerKW },
-                            maxReactive: generator.maxReactivePowerKVAr, energy: generator.energyKWh ?? 0,
-                            sharedLimit: (first, generator.maxActivePowerKW), stations: 0),
-                        globalBus: g))
+                // The PV half follows its profile; the storage half forms the grid from its
+                // energy; both share the inverter rating.
+                let first = generatorUnits[id].count
+                generatorUnits[id].append(
+                    SourceUnit(
+                        name: generator.name + "/pv", kind: .pv, bus: bus, isGridForming: false,
+                        maxActive: profileLimit, maxReactive: 0, energy: nil,
+                        sharedLimit: (first + 1, generator.maxActivePowerKW), stations: 0))
+                generatorUnits[id].append(
+                    SourceUnit(
+                        name: generator.name + "/storage", kind: .storage, bus: bus, isGridForming: true,
+                        maxActive: horizon.map { _ in generator.maxActivePowerKW },
+                        maxReactive: generator.maxReactivePowerKVAr, energy: generator.energyKWh ?? 0,
+                        sharedLimit: (first, generator.maxActivePowerKW), stations: 0))
             }
         }
-        var stationCount: [Int: Int] = [:]
-        var idle: [Int] = []
-        for bus in stations {
-            if alive[index[bus]!] { stationCount[bus, default: 0] += 1 } else { idle.append(bus) }
-        }
-        let fleet = system.fleet
-        for bus in stationCount.keys.sorted() {
-            let count = Double(stationCount[bus]!)
-            pending.append(
-                PendingUnit(
-                    unit: SourceUnit(
-                        name: "fleet@\(bus)", kind: .fleet, bus: -1, isGridForming: true,
-                        maxActive: horizon.map { _ in count * fleet.stationPowerKW },
-                        maxReactive: count * fleet.maxReactivePowerKVAr, energy: count * fleet.stationEnergyKWh,
-                        sharedLimit: nil, stations: stationCount[bus]!),
-                    globalBus: index[bus]!))
-        }
-
-        // Group into components; keep those with a grid-forming source.
-        var members: [Int: [Int]] = [:]
-        for g in 0..<n where alive[g] { members[find(g), default: []].append(g) }
-        let vMin = network.minVoltagePU, vMax = network.maxVoltagePU
-        let dropScale = 2 / (1000 * network.baseKV * network.baseKV)
-        var components: [RestorationComponent] = []
-        for root in members.keys.sorted(by: { members[$0]!.min()! < members[$1]!.min()! }) {
-            let globals = members[root]!
-            let unitsHere = pending.enumerated().filter { find($0.element.globalBus) == root }
-            guard unitsHere.contains(where: { $0.element.unit.isGridForming }) else {
-                for entry in unitsHere where entry.element.unit.kind == .fleet {
-                    idle.append(network.buses[entry.element.globalBus].id)
-                }
-                continue
-            }
-            var local: [Int: Int] = [:]
-            for (k, g) in globals.enumerated() { local[g] = k }
-            var units: [SourceUnit] = []
-            var renumber: [Int: Int] = [:]
-            for entry in unitsHere {
-                renumber[entry.offset] = units.count
-                var unit = entry.element.unit
-                unit.bus = local[entry.element.globalBus]!
-                units.append(unit)
-            }
-            for u in units.indices {
-                if let shared = units[u].sharedLimit {
-                    units[u].sharedLimit = (renumber[shared.partner]!, shared.limitKW)
-                }
-            }
-            var edges: [ComponentEdge] = []
-            for k in usable {
-                let branch = network.branches[k]
-                guard let a = local[index[branch.from]!], let b = local[index[branch.to]!] else { continue }
-                edges.append(
-                    ComponentEdge(
-                        a: a, b: b, dropPerKW: dropScale * branch.resistanceOhm,
-                        dropPerKVAr: dropScale * branch.reactanceOhm, ratingKVA: branch.ratingKVA, branch: k,
-                        forcedClosed: false))
-            }
-            var loadP: [[Double]] = []
-            var loadQ: [[Double]] = []
-            var weight: [Double] = []
-            for g in globals {
+        var loadP: [[[Double]]] = [], loadQ: [[[Double]]] = [], weight: [[Double]] = []
+        for group in members {
+            var p: [[Double]] = [], q: [[Double]] = [], w: [Double] = []
+            for g in group {
                 let bus = network.buses[g]
                 let shape = horizon.map { bus.loadClass?.profile.value(atHour: $0) ?? 0 }
-                loadP.append(shape.map { bus.activePowerKW * $0 })
-                loadQ.append(shape.map { bus.reactivePowerKVAr * $0 })
-                weight.append(bus.loadClass?.vollWeight ?? 0)
+                p.append(shape.map { bus.activePowerKW * $0 })
+                q.append(shape.map { bus.reactivePowerKVAr * $0 })
+                w.append(bus.loadClass?.vollWeight ?? 0)
             }
-            let roots = Array(Set(units.filter(\.isGridForming).map(\.bus))).sorted()
-            var component = RestorationComponent(
-                busIDs: globals.map { network.buses[$0].id }, edges: edges, units: units, load: loadP,
-                loadReactive: loadQ, weight: weight, rootCandidates: roots,
-                energyUnits: units.indices.filter { units[$0].energy != nil }, hourCount: horizon.count,
-                minSquaredVoltage: vMin * vMin, maxSquaredVoltage: vMax * vMax)
-            ScenarioInstance.markForcedEdges(&component)
-            components.append(component)
+            loadP.append(p)
+            loadQ.append(q)
+            weight.append(w)
         }
-        self.components = components
+        self.componentOf = componentOf
+        self.members = members
+        self.localIndex = localIndex
+        self.branches = branches
+        self.generatorUnits = generatorUnits
+        self.loadP = loadP
+        self.loadQ = loadQ
+        self.weight = weight
+        dropScale = 2 / (1000 * network.baseKV * network.baseKV)
+        branchEnds = network.branches.map { (index[$0.from]!, index[$0.to]!) }
+        fleet = system.fleet
+        minSquaredVoltage = network.minVoltagePU * network.minVoltagePU
+        maxSquaredVoltage = network.maxVoltagePU * network.maxVoltagePU
+    }
+
+    /// Network bus index of a bus id, if any.
+    func networkIndex(ofBus id: Int) -> Int? { busIDs.firstIndex(of: id) }
+
+    /// Component `id` with one fleet per station (`stations`: network bus index -> count),
+    /// or nil if it holds no grid-forming source.
+    func component(_ id: Int, stations: [(bus: Int, count: Int)]) -> RestorationComponent? {
+        var units = generatorUnits[id]
+        for station in stations.sorted(by: { $0.bus < $1.bus }) {
+            let count = Double(station.count)
+            units.append(
+                SourceUnit(
+                    name: "fleet@\(busIDs[station.bus])", kind: .fleet, bus: localIndex[station.bus],
+                    isGridForming: true, maxActive: hours.map { _ in count * fleet.stationPowerKW },
+                    maxReactive: count * fleet.maxReactivePowerKVAr, energy: count * fleet.stationEnergyKWh,
+                    sharedLimit: nil, stations: station.count))
+        }
+        guard units.contains(where: \.isGridForming) else { return nil }
+        var edges: [ComponentEdge] = []
+        for k in branches[id] {
+            let branch = network.branches[k]
+            let a = localIndex[branchEnds[k].0]
+            let b = localIndex[branchEnds[k].1]
+            edges.append(
+                ComponentEdge(
+                    a: a, b: b, dropPerKW: dropScale * branch.resistanceOhm, dropPerKVAr: dropScale * branch.reactanceOhm,
+                    ratingKVA: branch.ratingKVA, branch: k, forcedClosed: false))
+        }
+        let roots = Array(Set(units.filter(\.isGridForming).map(\.bus))).sorted()
+        var component = RestorationComponent(
+            busIDs: members[id].map { busIDs[$0] }, edges: edges, units: units, load: loadP[id],
+            loadReactive: loadQ[id], weight: weight[id], rootCandidates: roots,
+            energyUnits: units.indices.filter { units[$0].energy != nil }, hourCount: hours.count,
+            minSquaredVoltage: minSquaredVoltage, maxSquaredVoltage: maxSquaredVoltage)
+        ScenarioInstance.markForcedEdges(&component)
+        return component
+    }
+}
+
+/// A fault scenario applied to a system with a given set of stations: the surviving
+/// components that can be energised, with hourly loads and sources.
+struct ScenarioInstance: Sendable {
+    /// Hour of day of each horizon step.
+    var hours: [Int]
+    /// Components with a grid-forming source, and their ids in the base.
+    var components: [RestorationComponent]
+    var componentIDs: [Int]
+    /// Station buses that sit on damaged buses or in no energisable component (unusable).
+    var idleStationBuses: [Int]
+
+    /// Builds the instance. `stations` is a multiset of bus ids (one fleet per entry).
+    init(system: RestorationSystem, scenario: FaultScenario, stations: [Int]) throws(InputError) {
+        try self.init(base: ScenarioBase(system: system, scenario: scenario), stations: stations, name: scenario.name)
+    }
+
+    init(base: ScenarioBase, stations: [Int], name: String) throws(InputError) {
+        hours = base.hours
+        let grouped = try ScenarioInstance.group(stations, base: base, name: name)
+        components = []
+        componentIDs = []
+        var idle = grouped.idle
+        for id in base.members.indices {
+            let here = grouped.byComponent[id] ?? []
+            if let component = base.component(id, stations: here) {
+                components.append(component)
+                componentIDs.append(id)
+            } else {
+                for station in here { idle += Array(repeating: base.busIDs[station.bus], count: station.count) }
+            }
+        }
         idleStationBuses = idle.sorted()
+    }
+
+    /// Stations grouped by component as (network bus index, count); stations on damaged buses are idle.
+    static func group(
+        _ stations: [Int], base: ScenarioBase, name: String
+    ) throws(InputError) -> (byComponent: [Int: [(bus: Int, count: Int)]], idle: [Int]) {
+        var counts: [Int: Int] = [:]
+        var idle: [Int] = []
+        for bus in stations {
+            guard let g = base.networkIndex(ofBus: bus) else {
+                throw InputError(file: "fault scenario \(name)", field: "stations", "station bus \(bus) is not a bus of the network")
+            }
+            if base.componentOf[g] < 0 { idle.append(bus) } else { counts[g, default: 0] += 1 }
+        }
+        var byComponent: [Int: [(bus: Int, count: Int)]] = [:]
+        for g in counts.keys.sorted() { byComponent[base.componentOf[g], default: []].append((g, counts[g]!)) }
+        return (byComponent, idle)
     }
 
     /// Fixes closed every bridge that has no grid-forming bus on one side: closing it with
