@@ -1,1 +1,0 @@
-// The LP wrapper: see LinearProgram.swift.

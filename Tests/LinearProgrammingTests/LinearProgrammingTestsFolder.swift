@@ -1,1 +1,0 @@
-// Tests for the LinearProgramming module live in this folder.
