@@ -8,6 +8,8 @@ public enum TrafficModelError: Error, Equatable, Sendable, CustomStringConvertib
     case unreachable(origin: Int, destination: Int)
     /// An argument is out of its documented range.
     case invalidArgument(String)
+    /// The LP solver failed (numerical trouble; the NdP master is always feasible and bounded).
+    case solverFailure(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum TrafficModelError: Error, Equatable, Sendable, CustomStringConvertib
             return "no path from zone \(origin + 1) to zone \(destination + 1)"
         case .invalidArgument(let message):
             return message
+        case .solverFailure(let message):
+            return "LP solver failure: \(message)"
         }
     }
 }
