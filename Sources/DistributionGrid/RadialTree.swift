@@ -42,8 +42,8 @@ extension Feeder {
     ///     (lowest index) that is not is reported as ``FeederError/disconnected(bus:)``;
     ///     when `false`, unreached buses are simply outside the tree (an island or a
     ///     de-energised area) and loops among them are not examined.
-    /// - Throws: ``FeederError/loop(branch:label:)`` for the first closed branch found,
-    ///   breadth-first from the root, whose far end is already in the tree.
+    /// - Throws: ``FeederError/loop(branch:label:)`` naming the first closed branch, in
+    ///   branch order, whose ends are already joined by earlier closed branches.
     public func radialTree(closed: [Bool], root: Int? = nil, spanning: Bool = true) throws(FeederError) -> RadialTree {
         guard closed.count == branches.count else {
             throw .invalidFeeder("switch state has \(closed.count) flags, the feeder has \(branches.count) branches")
@@ -66,15 +66,32 @@ extension Feeder {
             head += 1
             for e in adjacency.start[u]..<adjacency.start[u + 1] {
                 let b = adjacency.branch[e]
-                guard closed[b], b != parentBranch[u] else { continue }
                 let w = adjacency.neighbor[e]
-                if visited[w] {
-                    throw .loop(branch: b, label: label(ofBranch: b))
-                }
+                guard closed[b], b != parentBranch[u], !visited[w] else { continue }
                 visited[w] = true
                 parent[w] = u
                 parentBranch[w] = b
                 order.append(w)
+            }
+        }
+        // The reached buses are a tree exactly when they hold one closed branch fewer than
+        // buses. Otherwise name the loop's closing branch the way a person would: adding
+        // closed branches in file order, the first whose ends are already joined.
+        let inside = (0..<branches.count).filter { closed[$0] && visited[branches[$0].from] }
+        if inside.count != order.count - 1 {
+            var component = Array(0..<n)
+            func find(_ a: Int) -> Int {
+                var a = a
+                while component[a] != a {
+                    component[a] = component[component[a]]
+                    a = component[a]
+                }
+                return a
+            }
+            for b in inside {
+                let (x, y) = (find(branches[b].from), find(branches[b].to))
+                if x == y { throw .loop(branch: b, label: label(ofBranch: b)) }
+                component[x] = y
             }
         }
         if spanning, let missing = visited.firstIndex(of: false) {
