@@ -264,6 +264,56 @@ public final class NdPSolver {
     /// Number of route columns in the master.
     public var columnCount: Int { columns.count }
 
+    /// The state a reproducible solve restarts from (see ``saveCanonicalState()``).
+    private struct CanonicalState {
+        var basis: LPBasis
+        var routeCount: Int
+        var evRouteCount: Int
+        var lpColumnCount: Int
+        var evColumnEnabled: [Bool]
+        var stations: [Bool]
+    }
+
+    private var canonical: CanonicalState?
+
+    /// Saves the master as it is now (routes, plan, basis) as the state that
+    /// ``restoreCanonicalState()`` returns to.
+    ///
+    /// Warm solves are fast but, on degenerate LPs, the optimal flows and duals they
+    /// return depend on the plans solved before. Restoring the saved state before each
+    /// plan makes a plan's solution a function of the plan alone, so several solvers
+    /// built the same way (one per thread) agree bit for bit whatever they solved before.
+    public func saveCanonicalState() {
+        canonical = CanonicalState(
+            basis: lp.basis(), routeCount: columns.count, evRouteCount: evColumnIDs.count,
+            lpColumnCount: lp.program.variableCount, evColumnEnabled: evColumnEnabled, stations: stations)
+    }
+
+    /// Returns to the state saved by ``saveCanonicalState()``: routes generated since are
+    /// dropped, bounds and basis restored. Does nothing when no state was saved.
+    public func restoreCanonicalState() {
+        guard let saved = canonical else { return }
+        let p = problem.parameters
+        for id in stride(from: columns.count - 1, through: saved.routeCount, by: -1) {
+            columnIndex.removeValue(forKey: ColumnKey(row: columns[id].row, arcs: columns[id].arcs))
+        }
+        columns.removeLast(columns.count - saved.routeCount)
+        evColumnIDs.removeLast(evColumnIDs.count - saved.evRouteCount)
+        lp.removeColumns(from: saved.lpColumnCount)
+        stations = saved.stations
+        for site in stations.indices {
+            for arc in problem.sites[site] { hasStationArc[arc] = stations[site] }
+            lp.setVariableBounds(spotColumn[site], lower: 0, upper: stations[site] ? p.maxSpots[site] : 0)
+            lp.setConstraintBounds(stationRow0 + site, lower: -.infinity, upper: stations[site] ? p.serviceBase : .infinity)
+        }
+        evColumnEnabled = saved.evColumnEnabled
+        for (slot, id) in evColumnIDs.enumerated() {
+            lp.setVariableBounds(columns[id].lpIndex, lower: 0, upper: evColumnEnabled[slot] ? .infinity : 0)
+        }
+        feasibilityChecked = true
+        lp.restore(saved.basis)
+    }
+
     /// Solves the LP for a station plan: `stations[s]` says whether site `s` has a station.
     ///
     /// - Parameter detail: also fill the per-OD results and the used routes.
