@@ -2,15 +2,6 @@ import ArgumentParser
 import DistributionGrid
 import Foundation
 
-/// `planner bench ...`: timing benchmarks (run them on a release build).
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench",
-        abstract: "Timing benchmarks of the engines (use a release build).",
-        subcommands: [GridBenchCommand.self]
-    )
-}
-
 /// `planner bench grid`: timings of the feeder power flow and investment cost.
 struct GridBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,6 +5,8 @@ struct PlannerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planner",
         abstract: "Many-objective planner for EV charging stations on coupled traffic and power networks.",
-        subcommands: [GridCommand.self, BenchCommand.self]
+        subcommands: [
+            ValidateCommand.self, CaseCommand.self, TrafficCommand.self, GridCommand.self, BenchCommand.self,
+        ]
     )
 }

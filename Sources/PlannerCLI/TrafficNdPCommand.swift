@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct TrafficNdPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ndp", abstract: "NdP capacity LP (work in progress).")
+}
