@@ -86,6 +86,9 @@ public struct PlanEvaluation: Sendable, Codable, Equatable {
         public var longRangeStations: Int
         public var clustersServed: Int
         public var coveredDensityShare: Double
+        /// Demand-weighted average distance from a node to its nearest station along the
+        /// roads, km (seed 003 Fig. 7); nil without stations.
+        public var averageDistanceToStationKm: Double?
     }
 
     /// Restoration value of one fault scenario.

@@ -22,6 +22,8 @@ public struct PlanEvaluator: Sendable {
     public let siteEdges: [Int]
     /// The directed arcs of every road (graph edge).
     public let roadArcs: [[Int]]
+    /// Demand-weighted distance from every node to its nearest station (seed 003 Fig. 7).
+    public let stationAccess: StationAccessModel
     let investmentTemplate: FeederInvestmentEvaluator
     let totalEVDemand: Double
 
@@ -81,6 +83,13 @@ public struct PlanEvaluator: Sendable {
                 maxClusterStations: p.maxStationsPerCluster, maxLongRangeStations: p.maxStationsOnLongRangeLinks,
                 coverageShare: p.coverageShare))
 
+        let zones = demand.zoneCount
+        let matrix = (0..<network.nodeCount).map { i in
+            (0..<network.nodeCount).map { j in i < zones && j < zones && i != j ? demand[i, j] : 0 }
+        }
+        stationAccess = try StationAccessModel(
+            graph: graph, lengths: roadArcs.map { network.links[$0[0]].length }, demand: matrix)
+
         investmentTemplate = try FeederInvestmentEvaluator(
             feeder: plannerCase.feeder,
             parameters: InvestmentParameters(
@@ -135,7 +144,8 @@ public struct PlanEvaluator: Sendable {
                     spots: spots, evFlowVehPerH: traffic.evFlowThroughSite[site], loadKW: load.pKW))
         }
         let investment = workspace.investment.evaluate(stations: loads)
-        let assessment = clusterModel.assess(stationEdges: plan.stationIndices.map { siteEdges[$0] })
+        let stationEdges = plan.stationIndices.map { siteEdges[$0] }
+        let assessment = clusterModel.assess(stationEdges: stationEdges)
 
         let costs = PlanEvaluation.Costs(
             stationsUSD: Double(stations.count) * p.stationCostUSD, spotsUSD: traffic.integerSpotCost,
@@ -179,8 +189,30 @@ public struct PlanEvaluator: Sendable {
             utility: PlanEvaluation.Utility(
                 z2: assessment.utility, clusterStations: assessment.clusterStations,
                 longRangeStations: assessment.longRangeStations, clustersServed: assessment.clustersServed,
-                coveredDensityShare: assessment.coveredDensityShare),
+                coveredDensityShare: assessment.coveredDensityShare,
+                averageDistanceToStationKm: stationEdges.isEmpty
+                    ? nil : stationAccess.averageDistanceToNearestStation(stationEdges: stationEdges)),
             restoration: [], violations: violations)
+    }
+
+    /// Flow and UE travel time (t0 + π, flow-weighted over the road's directions) per
+    /// road, for a plan: the link conditions of seed 003 Table III.
+    public func roadConditions(_ plan: Plan, in workspace: Workspace) throws -> LinkConditions {
+        workspace.traffic.restoreCanonicalState()
+        let traffic = try workspace.traffic.solve(stations: plan.bits)
+        let total = traffic.totalFlow
+        let t0 = plannerCase.network.links.map(\.freeFlowTime)
+        var times: [Double] = []
+        var flows: [Double] = []
+        for arcs in roadArcs {
+            let flow = arcs.reduce(0) { $0 + total[$1] }
+            let time = flow > 0
+                ? arcs.reduce(0) { $0 + total[$1] * (t0[$1] + traffic.delay[$1]) } / flow
+                : arcs.reduce(0) { $0 + t0[$1] + traffic.delay[$1] } / Double(arcs.count)
+            times.append(time)
+            flows.append(flow)
+        }
+        return LinkConditions(travelTimes: times, flows: flows)
     }
 
     /// The objectives as minimised by the optimiser: travel time, −Z2, investment,

@@ -6,7 +6,7 @@ struct PlannerCommand: ParsableCommand {
         commandName: "planner",
         abstract: "Many-objective planner for EV charging stations on coupled traffic and power networks.",
         subcommands: [
-            ValidateCommand.self, CaseCommand.self, EvaluateCommand.self, TrafficCommand.self, GridCommand.self,
+            ValidateCommand.self, CaseCommand.self, EvaluateCommand.self, SmallWorldCommand.self, TrafficCommand.self, GridCommand.self,
             BenchCommand.self,
         ]
     )
