@@ -8,7 +8,7 @@ struct GridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid",
         abstract: "Radial feeder power flow (exact DistFlow and LinDistFlow).",
-        subcommands: [GridPowerFlowCommand.self]
+        subcommands: [GridPowerFlowCommand.self, GridCostCommand.self]
     )
 }
 
