@@ -6,6 +6,7 @@ public struct DistFlowOptions: Sendable, Equatable {
     /// Sweeps allowed before giving up with ``PowerFlowError/notConverged(iterations:lastChange:)``.
     public var maxIterations: Int
 
+    /// Stopping rules; the defaults suit feeders of tens to hundreds of buses.
     public init(tolerance: Double = 1e-10, maxIterations: Int = 100) {
         self.tolerance = tolerance
         self.maxIterations = maxIterations
@@ -26,6 +27,7 @@ public enum PowerFlowError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The inputs are unusable (wrong length, non-finite load, source voltage <= 0).
     case invalidInput(String)
 
+    /// A sentence for people.
     public var description: String {
         switch self {
         case .voltageCollapse(let bus, let iteration):

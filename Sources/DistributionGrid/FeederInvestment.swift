@@ -18,6 +18,8 @@ public struct InvestmentParameters: Sendable, Equatable {
     /// Stopping rules of the exact power flows.
     public var powerFlow: DistFlowOptions
 
+    /// Prices and limits; only the source voltage, the substation capacity and the cost of
+    /// a circuit have no default.
     public init(
         sourceVoltage: Double, voltageBand: ClosedRange<Double> = 0.95...1.05,
         substationCapacityKVA: Double, substationCostPerKVA: Double = 5000,
