@@ -393,6 +393,7 @@ final class Canvas {
         if angle != 0 { cairo_rotate(cr, -angle) }
         cairo_move_to(cr, dx, dy)
         setColor(color)
+        selectFont(font)  // measure() may answer from its cache without selecting it
         cairo_show_text(cr, text)
         cairo_restore(cr)
     }
