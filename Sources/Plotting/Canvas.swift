@@ -322,8 +322,23 @@ final class Canvas {
         cairo_set_font_size(cr, font.size * fontScale)
     }
 
+    private struct MeasureKey: Hashable {
+        var text: String
+        var font: Font
+    }
+    /// Layout asks for the same label sizes many times (tick fitting, margins).
+    private var measured: [MeasureKey: TextSize] = [:]
+
     /// The laid-out size of one line of text.
     func measure(_ text: String, _ font: Font) -> TextSize {
+        let key = MeasureKey(text: text, font: font)
+        if let size = measured[key] { return size }
+        let size = measureUncached(text, font)
+        measured[key] = size
+        return size
+    }
+
+    private func measureUncached(_ text: String, _ font: Font) -> TextSize {
         selectFont(font)
         var fontExtents = cairo_font_extents_t()
         cairo_font_extents(cr, &fontExtents)
@@ -378,6 +393,7 @@ final class Canvas {
         if angle != 0 { cairo_rotate(cr, -angle) }
         cairo_move_to(cr, dx, dy)
         setColor(color)
+        selectFont(font)  // measure() may answer from its cache without selecting it
         cairo_show_text(cr, text)
         cairo_restore(cr)
     }
