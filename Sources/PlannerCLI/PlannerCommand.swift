@@ -5,6 +5,6 @@ struct PlannerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planner",
         abstract: "Many-objective planner for EV charging stations on coupled traffic and power networks.",
-        subcommands: []
+        subcommands: [BenchmarkCommand.self]
     )
 }
