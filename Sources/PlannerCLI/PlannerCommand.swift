@@ -7,7 +7,7 @@ struct PlannerCommand: ParsableCommand {
         abstract: "Many-objective planner for EV charging stations on coupled traffic and power networks.",
         subcommands: [
             ValidateCommand.self, CaseCommand.self, EvaluateCommand.self, SmallWorldCommand.self, TrafficCommand.self, GridCommand.self,
-            BenchCommand.self,
+            BenchmarkCommand.self, BenchCommand.self,
         ]
     )
 }
