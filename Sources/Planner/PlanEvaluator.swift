@@ -113,9 +113,18 @@ public struct PlanEvaluator: Sendable {
     /// A fresh workspace (builds and warms one traffic LP).
     public func makeWorkspace() throws -> Workspace {
         let solver = try NdPSolver(problem: trafficProblem)
-        // Warm the master with the routes of the all-stations plan and save that state:
-        // every plan restarts from it.
-        _ = try solver.solve(stations: [Bool](repeating: true, count: plannerCase.candidates.count))
+        // Warm the master with the routes of the all-stations plan and of every plan that
+        // drops one station, then return to the all-stations basis and save that state:
+        // every plan restarts from it, and most find all the routes they need already there.
+        let sites = plannerCase.candidates.count
+        let all = [Bool](repeating: true, count: sites)
+        _ = try solver.solve(stations: all)
+        for site in 0..<sites {
+            var plan = all
+            plan[site] = false
+            _ = try solver.solve(stations: plan)
+        }
+        _ = try solver.solve(stations: all)
         solver.saveCanonicalState()
         return Workspace(traffic: solver, investment: investmentTemplate)
     }
