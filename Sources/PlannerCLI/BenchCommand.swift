@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print timings (use a release build: swift build -c release).",
-        subcommands: [GridBenchCommand.self]
+        subcommands: [GridBenchCommand.self, TrafficBenchCommand.self]
     )
 }
