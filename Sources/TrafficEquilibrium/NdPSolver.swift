@@ -94,6 +94,8 @@ public final class NdPSolver {
     private var laneColumn: [Int]
     private var spotColumn: [Int] = []
     private var columns: [RouteColumn] = []
+    /// The free-flow first route of every demand row.
+    private var firstColumns: [ColumnKey] = []
     private var columnIndex: [ColumnKey: Int] = [:]
     private var evColumnIDs: [Int] = []
     private var evColumnEnabled: [Bool] = []
@@ -114,8 +116,9 @@ public final class NdPSolver {
     private struct Baseline {
         var program: LinearProgram
         var basis: LPBasis
-        var columns: Int
-        var evColumns: Int
+        var columns: [RouteColumn]
+        var columnIndex: [ColumnKey: Int]
+        var evColumnIDs: [Int]
         var evColumnEnabled: [Bool]
         var stations: [Bool]
         var hasStationArc: [Bool]
@@ -126,6 +129,12 @@ public final class NdPSolver {
     /// Whether a plan may be answered by a certificate from the reference solution
     /// (default true; turn off to always re-solve the LP, e.g. to compare).
     public var certifiesFromReference = true
+
+    /// When an LP re-solve finds more route columns than this in the master, the master is
+    /// first rebuilt with only the routes in use (keeps long runs bounded; default 6,000).
+    public var maxRouteColumns = 6_000
+    /// How many times the master was compacted (for tests and diagnostics).
+    private(set) var compactionCount = 0
     private var shortest: ShortestPathEngine
     private var constrained: RangeConstrainedPathEngine
     // Work arrays.
@@ -200,24 +209,8 @@ public final class NdPSolver {
                     + "unserved on purpose (use e.g. M = omega x 10^4 min)")
         }
 
-        // The master LP, in minutes (every money cost divided by ω). Variables first, rows last.
-        var program = LinearProgram(sense: .minimize)
-        var rowTerms = [[(Int, Double)]](repeating: [], count: stationRow0 + siteCount)
-        for (row, _) in rows.enumerated() {
-            let column = program.addVariable(lower: 0, upper: .infinity, cost: penalty)
-            unservedColumn.append(column)
-            rowTerms[row].append((column, 1))
-        }
-        laneColumn = [Int](repeating: -1, count: arcCount)
-        for arc in 0..<arcCount where p.maxLanes[arc] > 0 && p.laneCapacity[arc] > 0 {
-            laneColumn[arc] = program.addVariable(lower: 0, upper: p.maxLanes[arc], cost: p.laneCost[arc] / omega)
-            rowTerms[capacityRow0 + arc].append((laneColumn[arc], -p.laneCapacity[arc]))
-        }
-        for site in 0..<siteCount {
-            spotColumn.append(program.addVariable(lower: 0, upper: 0, cost: p.spotCost[site] / omega))
-            rowTerms[stationRow0 + site].append((spotColumn[site], -p.servicePerSpot))
-        }
         var pending: [ColumnKey] = firstRoutes.keys.sorted().map { ColumnKey(row: $0, arcs: firstRoutes[$0]!) }
+        firstColumns = pending
         var rowOfODClass: [DemandKey: Int] = [:]
         for (row, demand) in rows.enumerated() {
             rowOfODClass[DemandKey(isEV: demand.isEV, origin: demand.origin, destination: demand.destination)] = row
@@ -231,33 +224,112 @@ public final class NdPSolver {
             }
             pending.append(ColumnKey(row: row, arcs: seed.arcs))
         }
-        for key in pending where columnIndex[key] == nil {
+        let master = Self.buildMaster(
+            routes: pending, rows: rows, problem: problem, freeFlowTime: freeFlowTime, siteOfArc: siteOfArc)
+        unservedColumn = master.unservedColumn
+        laneColumn = master.laneColumn
+        spotColumn = master.spotColumn
+        columns = master.columns
+        columnIndex = master.columnIndex
+        evColumnIDs = master.evColumnIDs
+        evColumnEnabled = master.evColumnEnabled
+        do {
+            lp = try LPSolver(master.program, backend: backend)
+        } catch {
+            throw .solverFailure(error.description)
+        }
+    }
+
+    /// A master LP with the given routes, no stations built and EV routes disabled.
+    private struct Master {
+        var program: LinearProgram
+        var unservedColumn: [Int] = []
+        var laneColumn: [Int] = []
+        var spotColumn: [Int] = []
+        var columns: [RouteColumn] = []
+        var columnIndex: [ColumnKey: Int] = [:]
+        var evColumnIDs: [Int] = []
+        var evColumnEnabled: [Bool] = []
+    }
+
+    /// Builds the master LP, in minutes (every money cost divided by ω): variables first, rows last.
+    private static func buildMaster(
+        routes: [ColumnKey], rows: [DemandRow], problem: NdPProblem, freeFlowTime: [Double], siteOfArc: [Int]
+    ) -> Master {
+        let network = problem.network
+        let p = problem.parameters
+        let omega = p.travelTimeValue
+        let arcCount = network.linkCount
+        let siteCount = problem.sites.count
+        let capacityRow0 = rows.count
+        let stationRow0 = capacityRow0 + arcCount
+        var master = Master(program: LinearProgram(sense: .minimize))
+        var rowTerms = [[(Int, Double)]](repeating: [], count: stationRow0 + siteCount)
+        for row in rows.indices {
+            let column = master.program.addVariable(lower: 0, upper: .infinity, cost: p.unservedPenalty / omega)
+            master.unservedColumn.append(column)
+            rowTerms[row].append((column, 1))
+        }
+        master.laneColumn = [Int](repeating: -1, count: arcCount)
+        for arc in 0..<arcCount where p.maxLanes[arc] > 0 && p.laneCapacity[arc] > 0 {
+            let column = master.program.addVariable(lower: 0, upper: p.maxLanes[arc], cost: p.laneCost[arc] / omega)
+            master.laneColumn[arc] = column
+            rowTerms[capacityRow0 + arc].append((column, -p.laneCapacity[arc]))
+        }
+        for site in 0..<siteCount {
+            let column = master.program.addVariable(lower: 0, upper: 0, cost: p.spotCost[site] / omega)
+            master.spotColumn.append(column)
+            rowTerms[stationRow0 + site].append((column, -p.servicePerSpot))
+        }
+        for key in routes where master.columnIndex[key] == nil {
             let isEV = rows[key.row].isEV
-            let (cost, terms) = Self.columnTerms(
+            let (cost, terms) = columnTerms(
                 arcs: key.arcs, row: key.row, isEV: isEV, freeFlowTime: freeFlowTime, capacityRow0: capacityRow0,
                 stationRow0: stationRow0, siteOfArc: siteOfArc, eta: p.chargingShare)
             // EV routes start disabled; the first plan enables the range-feasible ones.
-            let index = program.addVariable(lower: 0, upper: isEV ? 0 : .infinity, cost: cost)
+            let index = master.program.addVariable(lower: 0, upper: isEV ? 0 : .infinity, cost: cost)
             for (row, value) in terms { rowTerms[row].append((index, value)) }
-            columnIndex[key] = columns.count
-            columns.append(RouteColumn(row: key.row, arcs: key.arcs, lpIndex: index))
+            master.columnIndex[key] = master.columns.count
+            master.columns.append(RouteColumn(row: key.row, arcs: key.arcs, lpIndex: index))
             if isEV {
-                evColumnIDs.append(columns.count - 1)
-                evColumnEnabled.append(false)
+                master.evColumnIDs.append(master.columns.count - 1)
+                master.evColumnEnabled.append(false)
             }
         }
         for (row, demand) in rows.enumerated() {
-            program.addConstraint(rowTerms[row], lower: demand.volume, upper: demand.volume)
+            master.program.addConstraint(rowTerms[row], lower: demand.volume, upper: demand.volume)
         }
         for arc in 0..<arcCount {
-            program.addConstraint(rowTerms[capacityRow0 + arc], lower: -.infinity, upper: network.links[arc].capacity)
+            master.program.addConstraint(rowTerms[capacityRow0 + arc], lower: -.infinity, upper: network.links[arc].capacity)
         }
         for site in 0..<siteCount {
             // Relaxed until a station is built at the site.
-            program.addConstraint(rowTerms[stationRow0 + site], lower: -.infinity, upper: .infinity)
+            master.program.addConstraint(rowTerms[stationRow0 + site], lower: -.infinity, upper: .infinity)
         }
+        return master
+    }
+
+    /// Rebuilds the master with only the first routes and those the last solution uses,
+    /// so its size stays bounded over long runs (see ``maxRouteColumns``).
+    private func compactMaster() throws(TrafficModelError) {
+        var keys = firstColumns
+        if let last {
+            for row in rows.indices {
+                for route in last.routes[row] { keys.append(ColumnKey(row: row, arcs: route.arcs)) }
+            }
+        }
+        let master = Self.buildMaster(
+            routes: keys, rows: rows, problem: problem, freeFlowTime: freeFlowTime, siteOfArc: siteOfArc)
+        compactionCount += 1
+        columns = master.columns
+        columnIndex = master.columnIndex
+        evColumnIDs = master.evColumnIDs
+        evColumnEnabled = master.evColumnEnabled
+        stations = [Bool](repeating: false, count: problem.sites.count)
+        hasStationArc = [Bool](repeating: false, count: problem.network.linkCount)
+        feasibilityChecked = false
         do {
-            lp = try LPSolver(program, backend: backend)
+            lp = try LPSolver(master.program, backend: backend)
         } catch {
             throw .solverFailure(error.description)
         }
@@ -315,10 +387,10 @@ public final class NdPSolver {
     /// baseline for ``returnToBaseline()``. Call it after a solve (it does nothing before the first).
     public func saveBaseline() {
         guard let state = last else { return }
-        let evCount = evColumnIDs.count
         baseline = Baseline(
-            program: lp.program, basis: lp.basis(), columns: columns.count, evColumns: evCount,
-            evColumnEnabled: evColumnEnabled, stations: stations, hasStationArc: hasStationArc, state: state)
+            program: lp.program, basis: lp.basis(), columns: columns, columnIndex: columnIndex,
+            evColumnIDs: evColumnIDs, evColumnEnabled: evColumnEnabled, stations: stations,
+            hasStationArc: hasStationArc, state: state)
     }
 
     /// Makes the next solve start from the saved baseline instead of the last solve.
@@ -330,11 +402,9 @@ public final class NdPSolver {
 
     /// Replaces the master by a fresh copy of the baseline's, with its basis.
     private func rebuildFromBaseline(_ saved: Baseline) throws(TrafficModelError) {
-        if columns.count > saved.columns {
-            for column in columns[saved.columns...] { columnIndex[ColumnKey(row: column.row, arcs: column.arcs)] = nil }
-            columns.removeLast(columns.count - saved.columns)
-            evColumnIDs.removeLast(evColumnIDs.count - saved.evColumns)
-        }
+        columns = saved.columns
+        columnIndex = saved.columnIndex
+        evColumnIDs = saved.evColumnIDs
         evColumnEnabled = saved.evColumnEnabled
         stations = saved.stations
         hasStationArc = saved.hasStationArc
@@ -361,7 +431,11 @@ public final class NdPSolver {
             lastRounds = 0
             return makeSolution(certified, detail: detail)
         }
-        if masterNeedsBaseline, let saved = baseline { try rebuildFromBaseline(saved) }
+        if masterNeedsBaseline, let saved = baseline {
+            try rebuildFromBaseline(saved)
+        } else if columns.count > maxRouteColumns {
+            try compactMaster()
+        }
         masterNeedsBaseline = false
         applyPlan(plan)
         var rounds = 0

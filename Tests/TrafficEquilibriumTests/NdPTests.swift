@@ -277,11 +277,13 @@ import Testing
         #expect(alone.delay == again.delay)
     }
 
-    /// The certificate and the LP agree on every plan of a walk (objective to 1e-9).
+    /// The certificate (and a compacted master) and the plain LP agree on every plan of a
+    /// walk (objective to 1e-9).
     @Test func certificateAgreesWithTheLP() throws {
         let problem = try Self.tn12Case()
         let sites = problem.sites.count
         let fast = try NdPSolver(problem: problem)
+        fast.maxRouteColumns = 400  // forces master compactions along the walk
         let lpOnly = try NdPSolver(problem: problem)
         lpOnly.certifiesFromReference = false
         var rng = SplitMix64(seed: 3)
@@ -299,5 +301,6 @@ import Testing
             #expect(a.integerPlanFeasible)
         }
         #expect(certified >= 10)
+        #expect(fast.compactionCount > 0)
     }
 }
