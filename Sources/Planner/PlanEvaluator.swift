@@ -125,7 +125,7 @@ public struct PlanEvaluator: Sendable {
             _ = try solver.solve(stations: plan)
         }
         _ = try solver.solve(stations: all)
-        solver.saveCanonicalState()
+        solver.saveBaseline()
         return Workspace(traffic: solver, investment: investmentTemplate)
     }
 
@@ -135,7 +135,7 @@ public struct PlanEvaluator: Sendable {
         let p = plannerCase.parameters
         let candidates = plannerCase.candidates
         precondition(plan.bits.count == candidates.count, "one bit per candidate site")
-        workspace.traffic.restoreCanonicalState()
+        workspace.traffic.returnToBaseline()
         let traffic = try workspace.traffic.solve(stations: plan.bits)
 
         var stations: [PlanEvaluation.Station] = []
@@ -207,7 +207,7 @@ public struct PlanEvaluator: Sendable {
     /// Flow and UE travel time (t0 + π, flow-weighted over the road's directions) per
     /// road, for a plan: the link conditions of seed 003 Table III.
     public func roadConditions(_ plan: Plan, in workspace: Workspace) throws -> LinkConditions {
-        workspace.traffic.restoreCanonicalState()
+        workspace.traffic.returnToBaseline()
         let traffic = try workspace.traffic.solve(stations: plan.bits)
         let total = traffic.totalFlow
         let t0 = plannerCase.network.links.map(\.freeFlowTime)

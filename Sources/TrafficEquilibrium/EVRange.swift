@@ -87,7 +87,12 @@ public struct RangeConstrainedPathEngine: Sendable {
     /// Cheapest range-feasible loopless path cost from the last origin to each node
     /// (`.infinity` when none; 0 is never reported for the origin, which is no destination).
     public private(set) var bestCost: [Double]
-    private var bestPath: [[Int]]
+    /// The walk phase's best label per node (-1: none); paths are traced from it on demand.
+    private var bestLabel: [Int]
+    /// Paths fixed when the elementary phase ran (it reuses the label pool), else empty.
+    private var fixedPaths: [[Int]] = []
+    private var visitStamp: [Int]
+    private var stamp = 0
     private var origin = -1
     private let halfDrain: [Double]
     private let wordCount: Int
@@ -109,7 +114,8 @@ public struct RangeConstrainedPathEngine: Sendable {
         self.network = network
         self.model = model
         bestCost = [Double](repeating: .infinity, count: network.nodeCount)
-        bestPath = [[Int]](repeating: [], count: network.nodeCount)
+        bestLabel = [Int](repeating: -1, count: network.nodeCount)
+        visitStamp = [Int](repeating: 0, count: network.nodeCount)
         nodeLabels = [[Int]](repeating: [], count: network.nodeCount)
         settled = [Bool](repeating: false, count: network.nodeCount)
         halfDrain = network.links.map { 0.5 * $0.length / model.range }
@@ -117,7 +123,10 @@ public struct RangeConstrainedPathEngine: Sendable {
     }
 
     /// The cheapest range-feasible loopless path from the last origin to `node` (empty if none).
-    public func path(to node: Int) -> [Int] { bestPath[node] }
+    public func path(to node: Int) -> [Int] {
+        if !fixedPaths.isEmpty { return fixedPaths[node] }
+        return bestLabel[node] >= 0 ? trace(bestLabel[node]) : []
+    }
 
     /// Finds, from `origin`, the cheapest range-feasible loopless path to every node under
     /// `cost` (one per arc, >= 0; `.infinity` removes an arc) with stations where
@@ -125,24 +134,38 @@ public struct RangeConstrainedPathEngine: Sendable {
     public mutating func run(from origin: Int, cost: [Double], hasStation: [Bool]) {
         precondition(cost.count == network.linkCount && hasStation.count == network.linkCount, "one entry per arc")
         self.origin = origin
+        fixedPaths.removeAll(keepingCapacity: true)
         for node in 0..<network.nodeCount {
             bestCost[node] = .infinity
-            bestPath[node] = []
+            bestLabel[node] = -1
         }
         search(from: origin, target: -1, cost: cost, hasStation: hasStation, elementary: false)
-        for node in 0..<network.nodeCount where node != origin && bestCost[node] < .infinity {
-            let walk = bestPath[node]
-            if !isLoopless(walk) {
-                bestCost[node] = .infinity
-                bestPath[node] = []
-                search(from: origin, target: node, cost: cost, hasStation: hasStation, elementary: true)
-            }
+        var looping: [Int] = []
+        for node in 0..<network.nodeCount where bestLabel[node] >= 0 && !isLoopless(bestLabel[node]) {
+            looping.append(node)
+        }
+        guard !looping.isEmpty else { return }
+        // The elementary phase reuses the label pool: fix the walk phase's paths first.
+        fixedPaths = (0..<network.nodeCount).map { bestLabel[$0] >= 0 ? trace(bestLabel[$0]) : [] }
+        for node in looping {
+            bestCost[node] = .infinity
+            bestLabel[node] = -1
+            search(from: origin, target: node, cost: cost, hasStation: hasStation, elementary: true)
+            fixedPaths[node] = bestLabel[node] >= 0 ? trace(bestLabel[node]) : []
         }
     }
 
-    private func isLoopless(_ arcs: [Int]) -> Bool {
-        var seen = Set<Int>([origin])
-        for arc in arcs where !seen.insert(network.head(of: arc)).inserted { return false }
+    /// Whether the walk ending in `label` visits no node twice.
+    private mutating func isLoopless(_ label: Int) -> Bool {
+        stamp += 1
+        visitStamp[origin] = stamp
+        var current = label
+        while labelParent[current] >= 0 {
+            let node = labelNode[current]
+            if visitStamp[node] == stamp { return false }
+            visitStamp[node] = stamp
+            current = labelParent[current]
+        }
         return true
     }
 
@@ -174,7 +197,7 @@ public struct RangeConstrainedPathEngine: Sendable {
             if node != origin, !settled[node], soc >= model.destinationSOC - tolerance {
                 settled[node] = true
                 bestCost[node] = base
-                bestPath[node] = trace(label)
+                bestLabel[node] = label
                 if node == target { return }
             }
             if node != origin && !network.canPassThrough(node) { continue }

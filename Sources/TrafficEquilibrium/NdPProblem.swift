@@ -226,6 +226,8 @@ public struct NdPSolution: Sendable {
     public var wardropGap: Double
     /// Column-generation rounds of this solve (master re-solves).
     public var rounds: Int
+    /// Simplex iterations of this solve, over all rounds (where the LP backend reports them).
+    public var simplexIterations: Int
     /// Columns (routes) in the master after this solve.
     public var columnCount: Int
     /// Per OD and class results (filled when the solve asks for detail).

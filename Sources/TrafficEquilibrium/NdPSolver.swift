@@ -28,15 +28,34 @@ public struct NdPColumn: Sendable, Hashable {
 /// stations) for EVs. A route enters when its reduced cost is negative; when none does,
 /// the master optimum is the optimum over the full route set.
 ///
-/// Between plans the master is kept: ``solve(stations:detail:)`` changes only bounds —
-/// spot limits, station-service rows, and which EV routes are range-feasible — and
-/// re-solves from the previous basis, so a neighbouring plan costs a few simplex pivots
-/// and one pricing round.
+/// ## Between plans
+/// A new plan changes only which EV routes are range-feasible and which station rows and
+/// spots exist. ``solve(stations:detail:)`` first tries to **certify** an optimum from a
+/// reference solution (the previous one, or the baseline's): keep its capacity delays π,
+/// re-route each EV OD pair whose routes became infeasible or beaten onto its cheapest
+/// feasible route (or leave it unserved when it has none), let lanes and spots follow the
+/// new loads, settle the station delays σ, and check every optimality condition of the LP —
+/// primal feasibility, reduced costs >= 0 over *all* routes (by the pricing searches), and
+/// complementary slackness for every capacity row, station row, lane and spot. When they
+/// all hold (to 1e-9 relative) the plan's optimum is proven without touching the LP.
+/// Otherwise the master is re-solved warm: bounds change (spot limits, service rows, EV
+/// routes disabled when infeasible), dual simplex from the kept basis, then pricing.
 ///
 /// A solver is not thread-safe: give each thread its own (seeding it with
-/// ``columns`` of a warmed-up solver, if wanted). Degenerate LPs have many optimal flows
-/// and duals; which one a warm solve returns depends on the previous plan. Objective,
-/// unserved demand and the Wardrop gap do not.
+/// ``seedColumns`` of a warmed-up solver, if wanted).
+///
+/// ## Reproducible results
+/// Degenerate LPs have many optimal flows and duals, and which one a warm solve returns
+/// depends on where it started. Objective, unserved demand and the Wardrop gap do not,
+/// but flows, π, lanes and spots may. To make results reproducible, call
+/// ``saveBaseline()`` once (after solving some plans to collect routes), then
+/// ``returnToBaseline()`` whenever a reproducible sequence starts: the next solve starts
+/// from the baseline — the certificate from the baseline's solution, and the LP, when
+/// needed, from a fresh copy of the baseline's master and basis — and later solves chain
+/// warm from there. So the result of a plan depends only on the baseline and the plans
+/// solved since the last return: call it before every plan for results that depend on the
+/// plan alone, or at the start of each fixed chunk of plans (cheaper: warm starts inside the
+/// chunk) for results that do not depend on how chunks are spread over threads.
 public final class NdPSolver {
     /// The problem being solved.
     public let problem: NdPProblem
@@ -75,14 +94,47 @@ public final class NdPSolver {
     private var laneColumn: [Int]
     private var spotColumn: [Int] = []
     private var columns: [RouteColumn] = []
+    /// The free-flow first route of every demand row.
+    private var firstColumns: [ColumnKey] = []
     private var columnIndex: [ColumnKey: Int] = [:]
     private var evColumnIDs: [Int] = []
     private var evColumnEnabled: [Bool] = []
     private var siteOfArc: [Int]
+    /// The plan the LP's bounds currently describe.
     private var stations: [Bool]
     private var hasStationArc: [Bool]
     private var feasibilityChecked = false
-    private let lp: LPSolver
+    private let backend: LPBackend
+    private var lp: LPSolver
+    /// The last solution, the reference for the next certificate.
+    private var last: PlanState?
+    /// The next solve starts from the baseline's solution.
+    private var startsAtBaseline = false
+    /// The next LP solve must start from a fresh copy of the baseline's master.
+    private var masterNeedsBaseline = false
+
+    private struct Baseline {
+        var program: LinearProgram
+        var basis: LPBasis
+        var columns: [RouteColumn]
+        var columnIndex: [ColumnKey: Int]
+        var evColumnIDs: [Int]
+        var evColumnEnabled: [Bool]
+        var stations: [Bool]
+        var hasStationArc: [Bool]
+        var state: PlanState
+    }
+    private var baseline: Baseline?
+
+    /// Whether a plan may be answered by a certificate from the reference solution
+    /// (default true; turn off to always re-solve the LP, e.g. to compare).
+    public var certifiesFromReference = true
+
+    /// When an LP re-solve finds more route columns than this in the master, the master is
+    /// first rebuilt with only the routes in use (keeps long runs bounded; default 6,000).
+    public var maxRouteColumns = 6_000
+    /// How many times the master was compacted (for tests and diagnostics).
+    private(set) var compactionCount = 0
     private var shortest: ShortestPathEngine
     private var constrained: RangeConstrainedPathEngine
     // Work arrays.
@@ -101,6 +153,7 @@ public final class NdPSolver {
     public init(problem: NdPProblem, seedColumns: [NdPColumn] = [], backend: LPBackend = .clp) throws(TrafficModelError) {
         try problem.validate()
         self.problem = problem
+        self.backend = backend
         let network = problem.network
         let p = problem.parameters
         let arcCount = network.linkCount
@@ -156,24 +209,8 @@ public final class NdPSolver {
                     + "unserved on purpose (use e.g. M = omega x 10^4 min)")
         }
 
-        // The master LP, in minutes (every money cost divided by ω). Variables first, rows last.
-        var program = LinearProgram(sense: .minimize)
-        var rowTerms = [[(Int, Double)]](repeating: [], count: stationRow0 + siteCount)
-        for (row, _) in rows.enumerated() {
-            let column = program.addVariable(lower: 0, upper: .infinity, cost: penalty)
-            unservedColumn.append(column)
-            rowTerms[row].append((column, 1))
-        }
-        laneColumn = [Int](repeating: -1, count: arcCount)
-        for arc in 0..<arcCount where p.maxLanes[arc] > 0 && p.laneCapacity[arc] > 0 {
-            laneColumn[arc] = program.addVariable(lower: 0, upper: p.maxLanes[arc], cost: p.laneCost[arc] / omega)
-            rowTerms[capacityRow0 + arc].append((laneColumn[arc], -p.laneCapacity[arc]))
-        }
-        for site in 0..<siteCount {
-            spotColumn.append(program.addVariable(lower: 0, upper: 0, cost: p.spotCost[site] / omega))
-            rowTerms[stationRow0 + site].append((spotColumn[site], -p.servicePerSpot))
-        }
         var pending: [ColumnKey] = firstRoutes.keys.sorted().map { ColumnKey(row: $0, arcs: firstRoutes[$0]!) }
+        firstColumns = pending
         var rowOfODClass: [DemandKey: Int] = [:]
         for (row, demand) in rows.enumerated() {
             rowOfODClass[DemandKey(isEV: demand.isEV, origin: demand.origin, destination: demand.destination)] = row
@@ -187,33 +224,112 @@ public final class NdPSolver {
             }
             pending.append(ColumnKey(row: row, arcs: seed.arcs))
         }
-        for key in pending where columnIndex[key] == nil {
+        let master = Self.buildMaster(
+            routes: pending, rows: rows, problem: problem, freeFlowTime: freeFlowTime, siteOfArc: siteOfArc)
+        unservedColumn = master.unservedColumn
+        laneColumn = master.laneColumn
+        spotColumn = master.spotColumn
+        columns = master.columns
+        columnIndex = master.columnIndex
+        evColumnIDs = master.evColumnIDs
+        evColumnEnabled = master.evColumnEnabled
+        do {
+            lp = try LPSolver(master.program, backend: backend)
+        } catch {
+            throw .solverFailure(error.description)
+        }
+    }
+
+    /// A master LP with the given routes, no stations built and EV routes disabled.
+    private struct Master {
+        var program: LinearProgram
+        var unservedColumn: [Int] = []
+        var laneColumn: [Int] = []
+        var spotColumn: [Int] = []
+        var columns: [RouteColumn] = []
+        var columnIndex: [ColumnKey: Int] = [:]
+        var evColumnIDs: [Int] = []
+        var evColumnEnabled: [Bool] = []
+    }
+
+    /// Builds the master LP, in minutes (every money cost divided by ω): variables first, rows last.
+    private static func buildMaster(
+        routes: [ColumnKey], rows: [DemandRow], problem: NdPProblem, freeFlowTime: [Double], siteOfArc: [Int]
+    ) -> Master {
+        let network = problem.network
+        let p = problem.parameters
+        let omega = p.travelTimeValue
+        let arcCount = network.linkCount
+        let siteCount = problem.sites.count
+        let capacityRow0 = rows.count
+        let stationRow0 = capacityRow0 + arcCount
+        var master = Master(program: LinearProgram(sense: .minimize))
+        var rowTerms = [[(Int, Double)]](repeating: [], count: stationRow0 + siteCount)
+        for row in rows.indices {
+            let column = master.program.addVariable(lower: 0, upper: .infinity, cost: p.unservedPenalty / omega)
+            master.unservedColumn.append(column)
+            rowTerms[row].append((column, 1))
+        }
+        master.laneColumn = [Int](repeating: -1, count: arcCount)
+        for arc in 0..<arcCount where p.maxLanes[arc] > 0 && p.laneCapacity[arc] > 0 {
+            let column = master.program.addVariable(lower: 0, upper: p.maxLanes[arc], cost: p.laneCost[arc] / omega)
+            master.laneColumn[arc] = column
+            rowTerms[capacityRow0 + arc].append((column, -p.laneCapacity[arc]))
+        }
+        for site in 0..<siteCount {
+            let column = master.program.addVariable(lower: 0, upper: 0, cost: p.spotCost[site] / omega)
+            master.spotColumn.append(column)
+            rowTerms[stationRow0 + site].append((column, -p.servicePerSpot))
+        }
+        for key in routes where master.columnIndex[key] == nil {
             let isEV = rows[key.row].isEV
-            let (cost, terms) = Self.columnTerms(
+            let (cost, terms) = columnTerms(
                 arcs: key.arcs, row: key.row, isEV: isEV, freeFlowTime: freeFlowTime, capacityRow0: capacityRow0,
                 stationRow0: stationRow0, siteOfArc: siteOfArc, eta: p.chargingShare)
             // EV routes start disabled; the first plan enables the range-feasible ones.
-            let index = program.addVariable(lower: 0, upper: isEV ? 0 : .infinity, cost: cost)
+            let index = master.program.addVariable(lower: 0, upper: isEV ? 0 : .infinity, cost: cost)
             for (row, value) in terms { rowTerms[row].append((index, value)) }
-            columnIndex[key] = columns.count
-            columns.append(RouteColumn(row: key.row, arcs: key.arcs, lpIndex: index))
+            master.columnIndex[key] = master.columns.count
+            master.columns.append(RouteColumn(row: key.row, arcs: key.arcs, lpIndex: index))
             if isEV {
-                evColumnIDs.append(columns.count - 1)
-                evColumnEnabled.append(false)
+                master.evColumnIDs.append(master.columns.count - 1)
+                master.evColumnEnabled.append(false)
             }
         }
         for (row, demand) in rows.enumerated() {
-            program.addConstraint(rowTerms[row], lower: demand.volume, upper: demand.volume)
+            master.program.addConstraint(rowTerms[row], lower: demand.volume, upper: demand.volume)
         }
         for arc in 0..<arcCount {
-            program.addConstraint(rowTerms[capacityRow0 + arc], lower: -.infinity, upper: network.links[arc].capacity)
+            master.program.addConstraint(rowTerms[capacityRow0 + arc], lower: -.infinity, upper: network.links[arc].capacity)
         }
         for site in 0..<siteCount {
             // Relaxed until a station is built at the site.
-            program.addConstraint(rowTerms[stationRow0 + site], lower: -.infinity, upper: .infinity)
+            master.program.addConstraint(rowTerms[stationRow0 + site], lower: -.infinity, upper: .infinity)
         }
+        return master
+    }
+
+    /// Rebuilds the master with only the first routes and those the last solution uses,
+    /// so its size stays bounded over long runs (see ``maxRouteColumns``).
+    private func compactMaster() throws(TrafficModelError) {
+        var keys = firstColumns
+        if let last {
+            for row in rows.indices {
+                for route in last.routes[row] { keys.append(ColumnKey(row: row, arcs: route.arcs)) }
+            }
+        }
+        let master = Self.buildMaster(
+            routes: keys, rows: rows, problem: problem, freeFlowTime: freeFlowTime, siteOfArc: siteOfArc)
+        compactionCount += 1
+        columns = master.columns
+        columnIndex = master.columnIndex
+        evColumnIDs = master.evColumnIDs
+        evColumnEnabled = master.evColumnEnabled
+        stations = [Bool](repeating: false, count: problem.sites.count)
+        hasStationArc = [Bool](repeating: false, count: problem.network.linkCount)
+        feasibilityChecked = false
         do {
-            lp = try LPSolver(program, backend: backend)
+            lp = try LPSolver(master.program, backend: backend)
         } catch {
             throw .solverFailure(error.description)
         }
@@ -264,53 +380,40 @@ public final class NdPSolver {
     /// Number of route columns in the master.
     public var columnCount: Int { columns.count }
 
-    /// The state a reproducible solve restarts from (see ``saveCanonicalState()``).
-    private struct CanonicalState {
-        var basis: LPBasis
-        var routeCount: Int
-        var evRouteCount: Int
-        var lpColumnCount: Int
-        var evColumnEnabled: [Bool]
-        var stations: [Bool]
+    /// Whether a baseline is saved (see the type's discussion).
+    public var hasBaseline: Bool { baseline != nil }
+
+    /// Saves the state after the last solve — its solution, routes and basis — as the
+    /// baseline for ``returnToBaseline()``. Call it after a solve (it does nothing before the first).
+    public func saveBaseline() {
+        guard let state = last else { return }
+        baseline = Baseline(
+            program: lp.program, basis: lp.basis(), columns: columns, columnIndex: columnIndex,
+            evColumnIDs: evColumnIDs, evColumnEnabled: evColumnEnabled, stations: stations,
+            hasStationArc: hasStationArc, state: state)
     }
 
-    private var canonical: CanonicalState?
-
-    /// Saves the master as it is now (routes, plan, basis) as the state that
-    /// ``restoreCanonicalState()`` returns to.
-    ///
-    /// Warm solves are fast but, on degenerate LPs, the optimal flows and duals they
-    /// return depend on the plans solved before. Restoring the saved state before each
-    /// plan makes a plan's solution a function of the plan alone, so several solvers
-    /// built the same way (one per thread) agree bit for bit whatever they solved before.
-    public func saveCanonicalState() {
-        canonical = CanonicalState(
-            basis: lp.basis(), routeCount: columns.count, evRouteCount: evColumnIDs.count,
-            lpColumnCount: lp.program.variableCount, evColumnEnabled: evColumnEnabled, stations: stations)
+    /// Makes the next solve start from the saved baseline instead of the last solve.
+    public func returnToBaseline() {
+        precondition(baseline != nil, "save a baseline first")
+        startsAtBaseline = true
+        masterNeedsBaseline = true
     }
 
-    /// Returns to the state saved by ``saveCanonicalState()``: routes generated since are
-    /// dropped, bounds and basis restored. Does nothing when no state was saved.
-    public func restoreCanonicalState() {
-        guard let saved = canonical else { return }
-        let p = problem.parameters
-        for id in stride(from: columns.count - 1, through: saved.routeCount, by: -1) {
-            columnIndex.removeValue(forKey: ColumnKey(row: columns[id].row, arcs: columns[id].arcs))
-        }
-        columns.removeLast(columns.count - saved.routeCount)
-        evColumnIDs.removeLast(evColumnIDs.count - saved.evRouteCount)
-        lp.removeColumns(from: saved.lpColumnCount)
-        stations = saved.stations
-        for site in stations.indices {
-            for arc in problem.sites[site] { hasStationArc[arc] = stations[site] }
-            lp.setVariableBounds(spotColumn[site], lower: 0, upper: stations[site] ? p.maxSpots[site] : 0)
-            lp.setConstraintBounds(stationRow0 + site, lower: -.infinity, upper: stations[site] ? p.serviceBase : .infinity)
-        }
+    /// Replaces the master by a fresh copy of the baseline's, with its basis.
+    private func rebuildFromBaseline(_ saved: Baseline) throws(TrafficModelError) {
+        columns = saved.columns
+        columnIndex = saved.columnIndex
+        evColumnIDs = saved.evColumnIDs
         evColumnEnabled = saved.evColumnEnabled
-        for (slot, id) in evColumnIDs.enumerated() {
-            lp.setVariableBounds(columns[id].lpIndex, lower: 0, upper: evColumnEnabled[slot] ? .infinity : 0)
-        }
+        stations = saved.stations
+        hasStationArc = saved.hasStationArc
         feasibilityChecked = true
+        do {
+            lp = try LPSolver(saved.program, backend: backend)
+        } catch {
+            throw .solverFailure(error.description)
+        }
         lp.restore(saved.basis)
     }
 
@@ -321,10 +424,22 @@ public final class NdPSolver {
         guard plan.count == problem.sites.count else {
             throw .invalidArgument("expected \(problem.sites.count) station bits, found \(plan.count)")
         }
+        let reference = startsAtBaseline ? baseline?.state : last
+        startsAtBaseline = false
+        if certifiesFromReference, let reference, let certified = certify(plan, from: reference) {
+            last = certified
+            lastRounds = 0
+            return makeSolution(certified, detail: detail)
+        }
+        if masterNeedsBaseline, let saved = baseline {
+            try rebuildFromBaseline(saved)
+        } else if columns.count > maxRouteColumns {
+            try compactMaster()
+        }
+        masterNeedsBaseline = false
         applyPlan(plan)
-        let p = problem.parameters
-        let network = problem.network
         var rounds = 0
+        var iterations = 0
         var solution: LPSolution
         while true {
             rounds += 1
@@ -333,13 +448,16 @@ public final class NdPSolver {
             } catch {
                 throw .solverFailure(error.description)
             }
+            iterations += solution.iterations ?? 0
             readDuals(solution)
             let added = price()
             if added == 0 { break }
             guard rounds < 10_000 else { throw .solverFailure("column generation did not settle in 10,000 rounds") }
         }
         lastRounds = rounds
-        return makeSolution(solution, rounds: rounds, detail: detail, network: network, parameters: p)
+        let state = planState(from: solution, rounds: rounds, iterations: iterations)
+        last = state
+        return makeSolution(state, detail: detail)
     }
 
     /// Sets bounds for a plan: spot limits, service rows and the EV routes' feasibility.
@@ -368,12 +486,15 @@ public final class NdPSolver {
     private func readDuals(_ solution: LPSolution) {
         rowDual = solution.rowDuals
         let eta = problem.parameters.chargingShare
+        // Duals below 1e-12 min are round-off of zero (the LP's own tolerances are 1e-9).
         for arc in delay.indices {
-            delay[arc] = max(0, -rowDual[capacityRow0 + arc])
+            let value = -rowDual[capacityRow0 + arc]
+            delay[arc] = value > 1e-12 ? value : 0
             arcCost[arc] = freeFlowTime[arc] + delay[arc]
         }
         for site in stationDelay.indices {
-            stationDelay[site] = stations[site] ? max(0, -rowDual[stationRow0 + site]) : 0
+            let value = -rowDual[stationRow0 + site]
+            stationDelay[site] = stations[site] && value > 1e-12 ? value : 0
         }
         for arc in delay.indices {
             let site = siteOfArc[arc]
@@ -429,44 +550,267 @@ public final class NdPSolver {
     @inline(__always)
     static func tolerance(_ reference: Double) -> Double { 1e-9 * max(1, abs(reference)) }
 
-    private func makeSolution(
-        _ solution: LPSolution, rounds: Int, detail: Bool, network: TrafficNetwork, parameters p: NdPParameters
-    ) -> NdPSolution {
+    /// A solution in solver terms: route flows per demand row, slacks, lanes, spots, duals.
+    struct PlanState {
+        struct RouteFlow {
+            var arcs: [Int]
+            var flow: Double
+        }
+        var stations: [Bool]
+        var hasStationArc: [Bool]
+        var routes: [[RouteFlow]]
+        var unserved: [Double]
+        var lanes: [Double]
+        var spots: [Double]
+        var delay: [Double]
+        var stationDelay: [Double]
+        var odTime: [Double]
+        var shortestCost: [Double]
+        var rounds: Int
+        var iterations: Int
+    }
+
+    private func planState(from solution: LPSolution, rounds: Int, iterations: Int) -> PlanState {
+        var routes = [[PlanState.RouteFlow]](repeating: [], count: rows.count)
+        for column in columns {
+            let flow = solution.primal[column.lpIndex]
+            if flow > 0 { routes[column.row].append(PlanState.RouteFlow(arcs: column.arcs, flow: flow)) }
+        }
+        let lanes = laneColumn.map { $0 >= 0 ? max(0, solution.primal[$0]) : 0 }
+        let spots = spotColumn.map { max(0, solution.primal[$0]) }
+        return PlanState(
+            stations: stations, hasStationArc: hasStationArc, routes: routes,
+            unserved: unservedColumn.map { max(0, solution.primal[$0]) }, lanes: lanes, spots: spots, delay: delay,
+            stationDelay: stationDelay, odTime: Array(rowDual[0..<rows.count]), shortestCost: shortestCost,
+            rounds: rounds, iterations: iterations)
+    }
+
+    /// Tries to prove the optimum of `plan` from `reference` without the LP (see the type's
+    /// discussion); returns nil when the optimality conditions cannot be met this way.
+    ///
+    /// The duals are searched among the values the reference's structure allows: a capacity
+    /// row's π stays, drops to 0 when the row turns slack, or rises to the lane price when
+    /// lanes start being built; a station's σ likewise between 0 and the spot price. Each
+    /// pass routes every OD pair on its cheapest route under those duals (keeping the
+    /// reference's routes, splits included, where they are still cheapest) and updates the
+    /// duals from the loads; a pass that changes nothing proves optimality.
+    private func certify(_ plan: [Bool], from reference: PlanState) -> PlanState? {
+        let p = problem.parameters
+        let network = problem.network
+        let arcCount = network.linkCount
+        let eta = p.chargingShare
+        var hasStation = [Bool](repeating: false, count: arcCount)
+        for (site, arcs) in problem.sites.enumerated() where plan[site] { for arc in arcs { hasStation[arc] = true } }
+        var sigma = [Double](repeating: 0, count: plan.count)
+        for site in plan.indices where plan[site] && reference.stations[site] { sigma[site] = reference.stationDelay[site] }
+        var pi = reference.delay
+        var state = reference
+        state.stations = plan
+        state.hasStationArc = hasStation
+        state.rounds = 0
+        state.iterations = 0
+        var flow = [Double](repeating: 0, count: arcCount)
+        var evSiteFlow = [Double](repeating: 0, count: plan.count)
+        var conventionalPriced = false
+        var visited: [([Double], [Double])] = []
+
+        /// Routes one demand row on its cheapest route, keeping the reference's routes when
+        /// they are all still cheapest.
+        func route(_ row: Int, best: Double, path: () -> [Int], cost: [Double], checkRange: Bool) {
+            let kept = reference.routes[row]
+            var keep = !kept.isEmpty && (reference.unserved[row] == 0 || best >= penalty - Self.tolerance(penalty))
+            if keep {
+                for route in kept {
+                    var routeCost = 0.0
+                    for arc in route.arcs { routeCost += cost[arc] }
+                    if abs(routeCost - best) > Self.tolerance(best)
+                        || (checkRange && !p.range.isFeasible(route: route.arcs, lengths: lengths, hasStation: hasStation))
+                    {
+                        keep = false
+                        break
+                    }
+                }
+            }
+            if keep {
+                state.routes[row] = kept
+                state.unserved[row] = reference.unserved[row]
+                state.odTime[row] = reference.unserved[row] > 0 ? penalty : best
+            } else if best < penalty - Self.tolerance(penalty) {
+                state.routes[row] = [PlanState.RouteFlow(arcs: path(), flow: rows[row].volume)]
+                state.unserved[row] = 0
+                state.odTime[row] = best
+            } else {
+                state.routes[row] = []
+                state.unserved[row] = rows[row].volume
+                state.odTime[row] = penalty
+            }
+        }
+
+        for _ in 0..<8 {
+            for arc in 0..<arcCount {
+                arcCost[arc] = freeFlowTime[arc] + pi[arc]
+                let site = siteOfArc[arc]
+                evArcCost[arc] = arcCost[arc] + (site >= 0 && plan[site] ? eta * sigma[site] : 0)
+            }
+            // Conventional rows depend on π only: the reference stands until π moves.
+            if conventionalPriced || pi != reference.delay {
+                conventionalPriced = true
+                for origin in conventionalRows.indices where !conventionalRows[origin].isEmpty {
+                    shortest.run(from: origin, cost: arcCost)
+                    for (destination, row) in conventionalRows[origin] {
+                        let best = shortest.distance[destination]
+                        state.shortestCost[row] = best
+                        route(row, best: best, path: { shortest.path(to: destination) }, cost: arcCost, checkRange: false)
+                    }
+                }
+            }
+            for origin in evRows.indices where !evRows[origin].isEmpty {
+                constrained.run(from: origin, cost: evArcCost, hasStation: hasStation)
+                for (destination, row) in evRows[origin] {
+                    let best = constrained.bestCost[destination]
+                    state.shortestCost[row] = best
+                    route(row, best: best, path: { constrained.path(to: destination) }, cost: evArcCost, checkRange: true)
+                }
+            }
+            for arc in 0..<arcCount { flow[arc] = 0 }
+            for site in evSiteFlow.indices { evSiteFlow[site] = 0 }
+            for (index, row) in rows.enumerated() {
+                for route in state.routes[index] {
+                    for arc in route.arcs {
+                        flow[arc] += route.flow
+                        if row.isEV, siteOfArc[arc] >= 0 { evSiteFlow[siteOfArc[arc]] += route.flow }
+                    }
+                }
+            }
+            var changed = false
+            // Capacity rows: lanes follow the load; π must match the lane column's state.
+            for arc in 0..<arcCount {
+                let capacity = network.links[arc].capacity
+                let excess = flow[arc] - capacity
+                let tolerance = 1e-9 * max(1, capacity)
+                var wanted = pi[arc]
+                var lanes = 0.0
+                if laneColumn[arc] >= 0 {
+                    let perLane = p.laneCapacity[arc]
+                    let lanePrice = p.laneCost[arc] / omega / perLane
+                    let limit = p.maxLanes[arc]
+                    if excess > tolerance {
+                        lanes = excess / perLane
+                        if lanes > limit * (1 + 1e-9) { return nil }  // more than the lanes allowed: the LP decides
+                        if lanes >= limit * (1 - 1e-9) {
+                            lanes = limit
+                            if pi[arc] < lanePrice * (1 - 1e-9) { return nil }  // π above the lane price is the LP's business
+                        } else {
+                            wanted = lanePrice
+                        }
+                    } else if excess < -tolerance {
+                        wanted = 0
+                    } else {
+                        wanted = min(max(pi[arc], 0), lanePrice)
+                    }
+                } else {
+                    if excess > tolerance { return nil }  // over a capacity that cannot grow: the LP splits flows
+                    if excess < -tolerance { wanted = 0 }
+                }
+                state.lanes[arc] = lanes
+                if abs(wanted - pi[arc]) > 1e-9 * max(1e-3, wanted) {
+                    pi[arc] = wanted
+                    changed = true
+                }
+            }
+            // Station rows: spots follow the load; σ must match the spot column's state.
+            for site in plan.indices {
+                guard plan[site] else {
+                    state.spots[site] = 0
+                    continue
+                }
+                let spotPrice = p.servicePerSpot > 0 ? p.spotCost[site] / omega / p.servicePerSpot : 0
+                let load = eta * evSiteFlow[site]
+                let excess = load - p.serviceBase
+                let tolerance = 1e-9 * max(1, p.serviceBase, load)
+                var wanted = sigma[site]
+                var spots = 0.0
+                if excess > tolerance {
+                    guard p.servicePerSpot > 0 else { return nil }
+                    spots = excess / p.servicePerSpot
+                    let limit = p.maxSpots[site]
+                    if spots > limit * (1 + 1e-9) { return nil }  // a full station: the LP decides
+                    if spots >= limit * (1 - 1e-9) {
+                        spots = limit
+                        if sigma[site] < spotPrice * (1 - 1e-9) { return nil }
+                    } else {
+                        wanted = spotPrice
+                    }
+                } else if excess < -tolerance {
+                    wanted = 0
+                } else {
+                    wanted = min(max(sigma[site], 0), spotPrice)
+                }
+                state.spots[site] = spots
+                if abs(wanted - sigma[site]) > 1e-9 * max(1e-3, wanted) {
+                    sigma[site] = wanted
+                    changed = true
+                }
+            }
+            if !changed {
+                state.delay = pi
+                state.stationDelay = sigma
+                return state
+            }
+            // Duals seen before: the passes cycle (the optimum needs a split only the LP finds).
+            if visited.contains(where: { $0.0 == pi && $0.1 == sigma }) { return nil }
+            visited.append((pi, sigma))
+        }
+        return nil
+    }
+
+    private func makeSolution(_ state: PlanState, detail: Bool) -> NdPSolution {
+        let p = problem.parameters
+        let network = problem.network
         let arcCount = network.linkCount
         let siteCount = problem.sites.count
+        let eta = p.chargingShare
+        var cost = [Double](repeating: 0, count: arcCount)
+        var evCost = cost
+        for arc in 0..<arcCount {
+            cost[arc] = freeFlowTime[arc] + state.delay[arc]
+            let site = siteOfArc[arc]
+            evCost[arc] = cost[arc] + (site >= 0 && state.stations[site] ? eta * state.stationDelay[site] : 0)
+        }
         var conventionalFlow = [Double](repeating: 0, count: arcCount)
         var evFlow = [Double](repeating: 0, count: arcCount)
         var gapNumerator = 0.0
         var gapDenominator = 0.0
+        var routeCost = 0.0  // Σ f t0 over routes, the travel part of the objective
         var routes: [NdPRouteFlow] = []
-        for column in columns {
-            let flow = solution.primal[column.lpIndex]
-            guard flow > 0 else { continue }
-            let row = rows[column.row]
-            var cost = 0.0
-            if row.isEV {
-                for arc in column.arcs {
-                    evFlow[arc] += flow
-                    cost += evArcCost[arc]
+        for (index, row) in rows.enumerated() {
+            for route in state.routes[index] {
+                var generalized = 0.0
+                if row.isEV {
+                    for arc in route.arcs {
+                        evFlow[arc] += route.flow
+                        generalized += evCost[arc]
+                        routeCost += route.flow * freeFlowTime[arc]
+                    }
+                } else {
+                    for arc in route.arcs {
+                        conventionalFlow[arc] += route.flow
+                        generalized += cost[arc]
+                        routeCost += route.flow * freeFlowTime[arc]
+                    }
                 }
-            } else {
-                for arc in column.arcs {
-                    conventionalFlow[arc] += flow
-                    cost += arcCost[arc]
+                gapNumerator += route.flow * max(0, generalized - state.shortestCost[index])
+                gapDenominator += route.flow * generalized
+                if detail {
+                    routes.append(
+                        NdPRouteFlow(
+                            isEV: row.isEV, origin: row.origin, destination: row.destination, arcs: route.arcs,
+                            flow: route.flow, cost: generalized))
                 }
-            }
-            gapNumerator += flow * max(0, cost - shortestCost[column.row])
-            gapDenominator += flow * cost
-            if detail {
-                routes.append(
-                    NdPRouteFlow(
-                        isEV: row.isEV, origin: row.origin, destination: row.destination, arcs: column.arcs, flow: flow,
-                        cost: cost))
             }
         }
         var systemTime = 0.0
         var equilibriumTime = 0.0
-        var lanes = [Double](repeating: 0, count: arcCount)
         var integerLanes = [Int](repeating: 0, count: arcCount)
         var laneCost = 0.0
         var integerLaneCost = 0.0
@@ -474,17 +818,13 @@ public final class NdPSolver {
         for arc in 0..<arcCount {
             let flow = conventionalFlow[arc] + evFlow[arc]
             systemTime += freeFlowTime[arc] * flow
-            equilibriumTime += arcCost[arc] * flow
-            if laneColumn[arc] >= 0 {
-                lanes[arc] = max(0, solution.primal[laneColumn[arc]])
-                integerLanes[arc] = Int((lanes[arc] - 1e-9).rounded(.up))
-                laneCost += p.laneCost[arc] * lanes[arc]
-                integerLaneCost += p.laneCost[arc] * Double(integerLanes[arc])
-            }
+            equilibriumTime += cost[arc] * flow
+            integerLanes[arc] = Int((state.lanes[arc] - 1e-9).rounded(.up))
+            laneCost += p.laneCost[arc] * state.lanes[arc]
+            integerLaneCost += p.laneCost[arc] * Double(integerLanes[arc])
             let capacity = network.links[arc].capacity + p.laneCapacity[arc] * Double(integerLanes[arc])
             if flow > capacity * (1 + 1e-9) + 1e-9 { integerFeasible = false }
         }
-        var spots = [Double](repeating: 0, count: siteCount)
         var integerSpots = [Int](repeating: 0, count: siteCount)
         var evThroughSite = [Double](repeating: 0, count: siteCount)
         var spotCost = 0.0
@@ -492,14 +832,13 @@ public final class NdPSolver {
         var queueing = 0.0
         for site in 0..<siteCount {
             for arc in problem.sites[site] { evThroughSite[site] += evFlow[arc] }
-            spots[site] = max(0, solution.primal[spotColumn[site]])
-            integerSpots[site] = Int((spots[site] - 1e-9).rounded(.up))
-            spotCost += p.spotCost[site] * spots[site]
+            integerSpots[site] = Int((state.spots[site] - 1e-9).rounded(.up))
+            spotCost += p.spotCost[site] * state.spots[site]
             integerSpotCost += p.spotCost[site] * Double(integerSpots[site])
-            queueing += stationDelay[site] * p.chargingShare * evThroughSite[site]
-            if stations[site] {
+            queueing += state.stationDelay[site] * eta * evThroughSite[site]
+            if state.stations[site] {
                 let service = p.servicePerSpot * Double(integerSpots[site]) + p.serviceBase
-                if p.chargingShare * evThroughSite[site] > service * (1 + 1e-9) + 1e-9
+                if eta * evThroughSite[site] > service * (1 + 1e-9) + 1e-9
                     || Double(integerSpots[site]) > p.maxSpots[site]
                 {
                     integerFeasible = false
@@ -511,10 +850,10 @@ public final class NdPSolver {
         var evWithoutRoute = 0
         var odResults: [NdPODResult] = []
         for (index, row) in rows.enumerated() {
-            let unserved = max(0, solution.primal[unservedColumn[index]])
+            let unserved = state.unserved[index]
             if row.isEV {
                 unservedEV += unserved
-                if shortestCost[index] == .infinity { evWithoutRoute += 1 }
+                if state.shortestCost[index] == .infinity { evWithoutRoute += 1 }
             } else {
                 unservedConventional += unserved
             }
@@ -522,17 +861,18 @@ public final class NdPSolver {
                 odResults.append(
                     NdPODResult(
                         isEV: row.isEV, origin: row.origin, destination: row.destination, demand: row.volume,
-                        unserved: unserved, travelTime: rowDual[index], shortestRouteCost: shortestCost[index]))
+                        unserved: unserved, travelTime: state.odTime[index], shortestRouteCost: state.shortestCost[index]))
             }
         }
+        let objective = omega * (routeCost + penalty * (unservedConventional + unservedEV)) + laneCost + spotCost
         return NdPSolution(
-            objective: solution.objective * omega, conventionalFlow: conventionalFlow, evFlow: evFlow, delay: delay,
-            stationDelay: stationDelay, lanes: lanes, integerLanes: integerLanes, spots: spots,
+            objective: objective, conventionalFlow: conventionalFlow, evFlow: evFlow, delay: state.delay,
+            stationDelay: state.stationDelay, lanes: state.lanes, integerLanes: integerLanes, spots: state.spots,
             integerSpots: integerSpots, integerPlanFeasible: integerFeasible, evFlowThroughSite: evThroughSite,
             systemTravelTime: systemTime, equilibriumTravelTime: equilibriumTime, stationQueueingTime: queueing,
             laneCost: laneCost, integerLaneCost: integerLaneCost, spotCost: spotCost, integerSpotCost: integerSpotCost,
             unservedConventional: unservedConventional, unservedEV: unservedEV, evPairsWithoutRoute: evWithoutRoute,
-            wardropGap: gapDenominator > 0 ? gapNumerator / gapDenominator : 0, rounds: rounds,
-            columnCount: columns.count, odResults: odResults, routes: routes)
+            wardropGap: gapDenominator > 0 ? gapNumerator / gapDenominator : 0, rounds: state.rounds,
+            simplexIterations: state.iterations, columnCount: columns.count, odResults: odResults, routes: routes)
     }
 }

@@ -1,3 +1,4 @@
+import LinearProgramming
 import Testing
 
 @testable import TrafficEquilibrium
@@ -228,5 +229,78 @@ import Testing
         var problem = try Self.tn12Case()
         problem.parameters.unservedPenalty = 1_000  // 0.1 min at ω = 10^4
         #expect(throws: TrafficModelError.self) { _ = try NdPSolver(problem: problem) }
+    }
+
+    /// After `returnToBaseline()` a plan's result is bit-identical whatever was solved
+    /// before, and so is a whole chunk of plans solved warm after it.
+    @Test(arguments: [LPBackend.clp, .glpk])
+    func baselineMakesWarmSolvesReproducible(backend: LPBackend) throws {
+        let problem = try Self.tn12Case()
+        let sites = problem.sites.count
+        func prepared() throws -> NdPSolver {
+            let solver = try NdPSolver(problem: problem, backend: backend)
+            _ = try solver.solve(stations: [Bool](repeating: true, count: sites))
+            solver.saveBaseline()
+            return solver
+        }
+        var rng = SplitMix64(seed: 11)
+        let chunk = (0..<6).map { _ in (0..<sites).map { _ in rng.unit() < 0.8 } }
+        let first = try prepared()
+        first.returnToBaseline()
+        let direct = try chunk.map { try first.solve(stations: $0, detail: true) }
+        let other = try prepared()
+        for _ in 0..<5 { _ = try other.solve(stations: (0..<sites).map { _ in rng.unit() < 0.7 }) }
+        other.returnToBaseline()
+        let after = try chunk.map { try other.solve(stations: $0, detail: true) }
+        var sawLP = false
+        var sawCertificate = false
+        for (a, b) in zip(after, direct) {
+            #expect(a.objective == b.objective)
+            #expect(a.conventionalFlow == b.conventionalFlow)
+            #expect(a.evFlow == b.evFlow)
+            #expect(a.delay == b.delay)
+            #expect(a.lanes == b.lanes)
+            #expect(a.spots == b.spots)
+            #expect(a.routes == b.routes)
+            if a.rounds > 0 { sawLP = true } else { sawCertificate = true }
+        }
+        #expect(sawLP && sawCertificate)
+        // Returning before every plan: each result depends on the plan alone.
+        other.returnToBaseline()
+        let alone = try other.solve(stations: chunk[3], detail: true)
+        first.returnToBaseline()
+        _ = try first.solve(stations: chunk[5])
+        first.returnToBaseline()
+        let again = try first.solve(stations: chunk[3], detail: true)
+        #expect(alone.objective == again.objective)
+        #expect(alone.routes == again.routes)
+        #expect(alone.delay == again.delay)
+    }
+
+    /// The certificate (and a compacted master) and the plain LP agree on every plan of a
+    /// walk (objective to 1e-9).
+    @Test func certificateAgreesWithTheLP() throws {
+        let problem = try Self.tn12Case()
+        let sites = problem.sites.count
+        let fast = try NdPSolver(problem: problem)
+        fast.maxRouteColumns = 400  // forces master compactions along the walk
+        let lpOnly = try NdPSolver(problem: problem)
+        lpOnly.certifiesFromReference = false
+        var rng = SplitMix64(seed: 3)
+        var plan = [Bool](repeating: true, count: sites)
+        var certified = 0
+        for _ in 0..<40 {
+            for _ in 0..<(1 + Int(rng.next() % 2)) { plan[Int(rng.next() % UInt64(sites))].toggle() }
+            let a = try fast.solve(stations: plan)
+            let b = try lpOnly.solve(stations: plan)
+            #expect(b.rounds > 0)
+            if a.rounds == 0 { certified += 1 }
+            #expect(abs(a.objective - b.objective) <= 1e-9 * b.objective)
+            #expect(abs(a.unservedEV - b.unservedEV) <= 1e-6)
+            #expect(a.wardropGap <= 1e-9)
+            #expect(a.integerPlanFeasible)
+        }
+        #expect(certified >= 10)
+        #expect(fast.compactionCount > 0)
     }
 }
