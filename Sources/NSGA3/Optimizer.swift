@@ -89,7 +89,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         // Selection on the initial population keeps everyone and sets ranks and scores.
         select(from: genomes, batch, random: &random, includingParents: false)
         storedState.random = random
-        record(elapsed: OptimizerSupport.seconds(clock.now - start))
+        record(startedAt: start, clock: clock)
     }
 
     /// Continues a saved run. The configuration must shape the search as the saved one did
@@ -130,7 +130,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         storedState.completedGenerations += 1
         select(from: populationKeys + offspring, batch, random: &random, includingParents: true)
         storedState.random = random
-        record(elapsed: OptimizerSupport.seconds(clock.now - start))
+        record(startedAt: start, clock: clock)
     }
 
     /// Whether `criteria` are met by the current state.
@@ -260,17 +260,19 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
             &storedState.ranks, &storedState.scores)
     }
 
-    /// Appends the generation's record and stores its front for the next front change.
+    /// Appends the generation's record and stores its front for the next front change. The
+    /// generation's wall time includes the record's own indicators.
     @inlinable
-    mutating func record(elapsed: Double) {
-        storedState.elapsed += elapsed
-        let record = OptimizerSupport.record(
+    mutating func record(startedAt start: ContinuousClock.Instant, clock: ContinuousClock) {
+        var record = OptimizerSupport.record(
             generation: storedState.completedGenerations, evaluations: storedState.evaluationCount,
-            cacheHits: storedState.cacheHitCount, elapsed: storedState.elapsed,
-            objectives: storedState.objectives, objectiveCount: storedState.objectiveCount,
-            front: storedState.frontMembers, feasibleCount: storedState.totalViolations.filter { $0 == 0 }.count,
+            cacheHits: storedState.cacheHitCount, objectives: storedState.objectives,
+            objectiveCount: storedState.objectiveCount, front: storedState.frontMembers,
+            feasibleCount: storedState.totalViolations.filter { $0 == 0 }.count,
             configuration: configuration, tracksFrontChange: tracksFrontChange,
             previousFront: &storedState.previousFront)
+        storedState.elapsed += OptimizerSupport.seconds(clock.now - start)
+        record.elapsedSeconds = storedState.elapsed
         storedState.records.append(record)
     }
 
@@ -442,10 +444,11 @@ enum OptimizerSupport {
         scores = outcome.scores
     }
 
-    /// The generation's record; replaces `previousFront` with the current front.
+    /// The generation's record (its elapsed time left at 0 for the caller to set); replaces
+    /// `previousFront` with the current front.
     @usableFromInline
     static func record(
-        generation: Int, evaluations: Int, cacheHits: Int, elapsed: Double, objectives: [Double],
+        generation: Int, evaluations: Int, cacheHits: Int, objectives: [Double],
         objectiveCount m: Int, front members: [Int], feasibleCount: Int, configuration: OptimizerConfiguration,
         tracksFrontChange: Bool, previousFront: inout [Double]
     ) -> GenerationRecord {
@@ -466,7 +469,7 @@ enum OptimizerSupport {
         return GenerationRecord(
             generation: generation, evaluations: evaluations, cacheHits: cacheHits, feasibleCount: feasibleCount,
             nonDominatedCount: members.count, hypervolume: hypervolume, invertedGenerationalDistance: igd,
-            frontChange: change, elapsedSeconds: elapsed)
+            frontChange: change, elapsedSeconds: 0)
     }
 
     /// The front change between two flat fronts (see ``GenerationRecord/frontChange``).

@@ -71,6 +71,26 @@ struct Knapsack: Problem {
                 #expect(onFront < 1e-12)
             }
         }
+        // Hand-computed values. DTLZ2, M = 3, θ = x π/2: f = (cos θ0 cos θ1, cos θ0 sin θ1, sin θ0).
+        let dtlz2 = try DTLZ(.dtlz2, objectives: 3)
+        let half = [Double](repeating: 0.5, count: 12)
+        let f = dtlz2.evaluate(half).objectives
+        #expect(abs(f[0] - 0.5) < 1e-15 && abs(f[1] - 0.5) < 1e-15 && abs(f[2] - 0.5.squareRoot()) < 1e-15)
+        let corner = dtlz2.evaluate([0, 1] + [Double](repeating: 0.5, count: 10)).objectives
+        #expect(abs(corner[0]) < 1e-15 && abs(corner[1] - 1) < 1e-15 && corner[2] == 0)
+        // g = sum (x - 0.5)^2 = 10 · 0.04 scales the point by 1.4.
+        let far = dtlz2.evaluate([0.5, 0.5] + [Double](repeating: 0.7, count: 10)).objectives
+        #expect(abs(far[2] - 1.4 * 0.5.squareRoot()) < 1e-12)
+        // DTLZ1, M = 3: f = 0.5 (x0 x1, x0 (1 - x1), 1 - x0)(1 + g).
+        let dtlz1 = try DTLZ(.dtlz1, objectives: 3)
+        let g1 = dtlz1.evaluate([0.2, 0.3, 0.5, 0.5, 0.5, 0.5, 0.5]).objectives
+        #expect(abs(g1[0] - 0.03) < 1e-15 && abs(g1[1] - 0.07) < 1e-15 && abs(g1[2] - 0.4) < 1e-15)
+        // Distance variables at 0: each adds 0.25 - cos(-10π) = -0.75, so g = 100 (5 - 3.75) = 125.
+        let g125 = dtlz1.evaluate([0.2, 0.3, 0, 0, 0, 0, 0]).objectives
+        #expect(abs(g125[2] - 0.4 * 126) < 1e-9)
+        // DTLZ4 maps x to x^100: x0 = 0.5 puts the point at θ0 ≈ 0.
+        let dtlz4 = try DTLZ(.dtlz4, objectives: 3)
+        #expect(dtlz4.evaluate(half).objectives[2] < 1e-20)
         #expect(try DTLZ(.dtlz1, objectives: 3).variableCount == 7)
         #expect(try DTLZ(.dtlz3, objectives: 5).variableCount == 14)
     }
