@@ -41,6 +41,9 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     /// Whether records carry the front change: as configured, or because a convergence
     /// rule is being checked.
     @usableFromInline var tracksFrontChange: Bool
+    /// The measured wall time of one evaluation, which decides whether a batch is worth
+    /// spreading over threads (results never depend on it).
+    @usableFromInline var secondsPerEvaluation: Double?
 
     /// Starts a run: builds and evaluates the initial population (generation 0).
     ///
@@ -77,9 +80,11 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
             }
         }
         var cache = EvaluationCache<Genome>(capacity: configuration.cacheCapacity)
+        var cost: Double? = nil
         let batch = try Self.evaluate(
             genomes, problem: problem, threads: configuration.threads, cache: &cache,
-            distinct: Set(genomes).count == genomes.count)
+            distinct: Set(genomes).count == genomes.count, secondsPerEvaluation: &cost)
+        secondsPerEvaluation = cost
         populationKeys = []
         storedState = OptimizerState(
             key: configuration.searchKey, objectiveCount: m, constraintCount: problem.constraintCount,
@@ -111,6 +116,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         storedState = saved
         populationKeys = saved.genomes.map(HashedGenome.init)
         tracksFrontChange = configuration.recordsFrontChange
+        secondsPerEvaluation = nil
     }
 
     // MARK: Running
@@ -124,7 +130,8 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         let (offspring, distinct) = makeOffspring(random: &random)
         // In place: a copy of the cache would be copied whole on write.
         let batch = try Self.evaluate(
-            offspring, problem: problem, threads: configuration.threads, cache: &storedState.cache, distinct: distinct)
+            offspring, problem: problem, threads: configuration.threads, cache: &storedState.cache,
+            distinct: distinct, secondsPerEvaluation: &secondsPerEvaluation)
         storedState.evaluationCount += batch.fresh
         storedState.cacheHitCount += batch.hits
         storedState.completedGenerations += 1
@@ -283,7 +290,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     @inlinable
     static func evaluate(
         _ genomes: [HashedGenome<Genome>], problem: P, threads: Int, cache: inout EvaluationCache<Genome>,
-        distinct: Bool
+        distinct: Bool, secondsPerEvaluation: inout Double?
     ) throws(OptimizerError) -> EvaluatedBatch {
         var source: [Int]  // >= 0: index into the fresh evaluations; < 0: into `cached`
         var cached: [Evaluation] = []
@@ -311,7 +318,8 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
                 }
             }
         }
-        let fresh = ParallelEvaluation.evaluate(misses.map(\.genome), problem: problem, threads: threads)
+        let fresh = ParallelEvaluation.evaluate(
+            misses.map(\.genome), problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation)
         for (index, evaluation) in fresh.enumerated() {
             try evaluation.check(objectiveCount: problem.objectiveCount, constraintCount: problem.constraintCount) {
                 "\(misses[index].genome)"

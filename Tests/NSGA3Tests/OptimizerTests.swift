@@ -238,3 +238,27 @@ struct Knapsack: Problem {
         }
     }
 }
+
+@Suite struct ParallelEvaluationTests {
+    @Test func parallelBatchesEqualSerialOnesInOrder() {
+        // Each evaluation spins for 50 µs, so a batch of 64 is worth spreading over threads.
+        let problem = ClosureProblem<RealGenome>(objectives: 2) { x in
+            let clock = ContinuousClock()
+            let start = clock.now
+            while clock.now - start < .microseconds(50) {}
+            return Evaluation(objectives: [x[0], x[0] * x[0]])
+        }
+        let genomes = (0..<64).map { [Double($0)] }
+        var unknown: Double? = nil
+        let parallel = ParallelEvaluation.evaluate(genomes, problem: problem, threads: 4, secondsPerEvaluation: &unknown)
+        var serialCost: Double? = nil
+        let serial = ParallelEvaluation.evaluate(genomes, problem: problem, threads: 1, secondsPerEvaluation: &serialCost)
+        #expect(parallel == serial)
+        #expect(parallel.map { $0.objectives[0] } == genomes.map { $0[0] })
+        #expect((unknown ?? 0) > 0 && (serialCost ?? 0) >= 50e-6)
+        // A measured cost of a microsecond keeps a small batch on the calling thread.
+        var cheap: Double? = 1e-6
+        let small = ParallelEvaluation.evaluate(Array(genomes.prefix(8)), problem: problem, threads: 4, secondsPerEvaluation: &cheap)
+        #expect(small == Array(serial.prefix(8)))
+    }
+}
