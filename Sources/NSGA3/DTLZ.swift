@@ -57,23 +57,27 @@ public struct DTLZ: Problem {
             }
         }
         if kind == .dtlz1 || kind == .dtlz3 { g = 100 * (Double(distanceVariableCount) + g) }
-        var f = [Double](repeating: 1 + g, count: m)
-        switch kind {
-        case .dtlz1:
-            for objective in 0..<m {
-                f[objective] *= 0.5
-                for i in 0..<(m - 1 - objective) { f[objective] *= x[i] }
-                if objective > 0 { f[objective] *= 1 - x[m - 1 - objective] }
+        // f_j (0-based) = P_j · h(x_{M-1-j}) for j > 0 and f_0 = P_0, where P_j is the
+        // running product over the first M-1-j position variables: for DTLZ1 h = 1 - x and
+        // the product of x_i (scaled by 0.5); for DTLZ2-4 h = sin θ and the product of cos θ_i,
+        // θ = x^α π/2 (α = 100 for DTLZ4, 1 otherwise).
+        let objectives = [Double](unsafeUninitializedCapacity: m) { f, initialized in
+            var product = kind == .dtlz1 ? 0.5 * (1 + g) : 1 + g
+            for j in stride(from: m - 1, to: 0, by: -1) {
+                let position = x[m - 1 - j]
+                if kind == .dtlz1 {
+                    f[j] = product * (1 - position)
+                    product *= position
+                } else {
+                    let angle = (kind == .dtlz4 ? pow(position, 100) : position) * .pi / 2
+                    f[j] = product * sin(angle)
+                    product *= cos(angle)
+                }
             }
-        case .dtlz2, .dtlz3, .dtlz4:
-            // DTLZ4 maps each position variable to x^100.
-            let angle = (0..<(m - 1)).map { kind == .dtlz4 ? pow(x[$0], 100) * .pi / 2 : x[$0] * .pi / 2 }
-            for objective in 0..<m {
-                for i in 0..<(m - 1 - objective) { f[objective] *= cos(angle[i]) }
-                if objective > 0 { f[objective] *= sin(angle[m - 1 - objective]) }
-            }
+            f[0] = product
+            initialized = m
         }
-        return Evaluation(objectives: f)
+        return Evaluation(objectives: objectives)
     }
 
     /// Deb & Jain's IGD targets: where the reference directions meet the true front,

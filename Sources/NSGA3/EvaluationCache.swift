@@ -83,11 +83,30 @@ struct EvaluationCache<Genome: Hashable & Codable & Sendable>: Codable, Sendable
 /// does not depend on the thread count or on scheduling.
 @usableFromInline
 enum ParallelEvaluation {
+    /// Below this much evaluation work per batch (seconds), handing it to threads costs more
+    /// than it saves: dispatching and joining take tens of microseconds.
+    @usableFromInline static let parallelThreshold = 2e-4
+
+    /// Evaluates `genomes` on up to `threads` threads, or serially when the batch is too
+    /// cheap to share; `secondsPerEvaluation` carries the measured cost between batches.
     @inlinable
-    static func evaluate<P: Problem>(_ genomes: [P.Genome], problem: P, threads: Int) -> [Evaluation] {
+    static func evaluate<P: Problem>(
+        _ genomes: [P.Genome], problem: P, threads: Int, secondsPerEvaluation: inout Double?
+    ) -> [Evaluation] {
         let n = genomes.count
         let workers = min(threads, n)
-        if workers <= 1 { return genomes.map { problem.evaluate($0) } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        if workers <= 1 || (secondsPerEvaluation.map { $0 * Double(n) < parallelThreshold } ?? false) {
+            let results = genomes.map { problem.evaluate($0) }
+            if n > 0 { secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) / Double(n) }
+            return results
+        }
+        defer {
+            // Wall time times workers over-estimates the cost per evaluation slightly, which
+            // errs towards staying parallel.
+            secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) * Double(workers) / Double(n)
+        }
         let buffer = UnsafeMutableBufferPointer<Evaluation>.allocate(capacity: n)
         let output = SharedOutput(base: buffer.baseAddress!)
         let counter = WorkCounter(limit: n)

@@ -137,9 +137,21 @@ public enum NonDominatedSorting {
             let start = lowerBound(x2)
             var end = start
             while end < f2.count && f3[end] >= x3 { end += 1 }
-            f1.replaceSubrange(start..<end, with: CollectionOfOne(x1))
-            f2.replaceSubrange(start..<end, with: CollectionOfOne(x2))
-            f3.replaceSubrange(start..<end, with: CollectionOfOne(x3))
+            if end > start {
+                // Overwrite the first dropped member, remove the rest.
+                f1[start] = x1
+                f2[start] = x2
+                f3[start] = x3
+                if end > start + 1 {
+                    f1.removeSubrange(start + 1..<end)
+                    f2.removeSubrange(start + 1..<end)
+                    f3.removeSubrange(start + 1..<end)
+                }
+            } else {
+                f1.insert(x1, at: start)
+                f2.insert(x2, at: start)
+                f3.insert(x3, at: start)
+            }
         }
     }
 

@@ -41,6 +41,9 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     /// Whether records carry the front change: as configured, or because a convergence
     /// rule is being checked.
     @usableFromInline var tracksFrontChange: Bool
+    /// The measured wall time of one evaluation, which decides whether a batch is worth
+    /// spreading over threads (results never depend on it).
+    @usableFromInline var secondsPerEvaluation: Double?
 
     /// Starts a run: builds and evaluates the initial population (generation 0).
     ///
@@ -77,9 +80,11 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
             }
         }
         var cache = EvaluationCache<Genome>(capacity: configuration.cacheCapacity)
+        var cost: Double? = nil
         let batch = try Self.evaluate(
             genomes, problem: problem, threads: configuration.threads, cache: &cache,
-            distinct: Set(genomes).count == genomes.count)
+            distinct: Set(genomes).count == genomes.count, secondsPerEvaluation: &cost)
+        secondsPerEvaluation = cost
         populationKeys = []
         storedState = OptimizerState(
             key: configuration.searchKey, objectiveCount: m, constraintCount: problem.constraintCount,
@@ -89,7 +94,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         // Selection on the initial population keeps everyone and sets ranks and scores.
         select(from: genomes, batch, random: &random, includingParents: false)
         storedState.random = random
-        record(elapsed: OptimizerSupport.seconds(clock.now - start))
+        record(startedAt: start, clock: clock)
     }
 
     /// Continues a saved run. The configuration must shape the search as the saved one did
@@ -111,6 +116,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         storedState = saved
         populationKeys = saved.genomes.map(HashedGenome.init)
         tracksFrontChange = configuration.recordsFrontChange
+        secondsPerEvaluation = nil
     }
 
     // MARK: Running
@@ -124,13 +130,14 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         let (offspring, distinct) = makeOffspring(random: &random)
         // In place: a copy of the cache would be copied whole on write.
         let batch = try Self.evaluate(
-            offspring, problem: problem, threads: configuration.threads, cache: &storedState.cache, distinct: distinct)
+            offspring, problem: problem, threads: configuration.threads, cache: &storedState.cache,
+            distinct: distinct, secondsPerEvaluation: &secondsPerEvaluation)
         storedState.evaluationCount += batch.fresh
         storedState.cacheHitCount += batch.hits
         storedState.completedGenerations += 1
         select(from: populationKeys + offspring, batch, random: &random, includingParents: true)
         storedState.random = random
-        record(elapsed: OptimizerSupport.seconds(clock.now - start))
+        record(startedAt: start, clock: clock)
     }
 
     /// Whether `criteria` are met by the current state.
@@ -260,17 +267,19 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
             &storedState.ranks, &storedState.scores)
     }
 
-    /// Appends the generation's record and stores its front for the next front change.
+    /// Appends the generation's record and stores its front for the next front change. The
+    /// generation's wall time includes the record's own indicators.
     @inlinable
-    mutating func record(elapsed: Double) {
-        storedState.elapsed += elapsed
-        let record = OptimizerSupport.record(
+    mutating func record(startedAt start: ContinuousClock.Instant, clock: ContinuousClock) {
+        var record = OptimizerSupport.record(
             generation: storedState.completedGenerations, evaluations: storedState.evaluationCount,
-            cacheHits: storedState.cacheHitCount, elapsed: storedState.elapsed,
-            objectives: storedState.objectives, objectiveCount: storedState.objectiveCount,
-            front: storedState.frontMembers, feasibleCount: storedState.totalViolations.filter { $0 == 0 }.count,
+            cacheHits: storedState.cacheHitCount, objectives: storedState.objectives,
+            objectiveCount: storedState.objectiveCount, front: storedState.frontMembers,
+            feasibleCount: storedState.totalViolations.filter { $0 == 0 }.count,
             configuration: configuration, tracksFrontChange: tracksFrontChange,
             previousFront: &storedState.previousFront)
+        storedState.elapsed += OptimizerSupport.seconds(clock.now - start)
+        record.elapsedSeconds = storedState.elapsed
         storedState.records.append(record)
     }
 
@@ -281,7 +290,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     @inlinable
     static func evaluate(
         _ genomes: [HashedGenome<Genome>], problem: P, threads: Int, cache: inout EvaluationCache<Genome>,
-        distinct: Bool
+        distinct: Bool, secondsPerEvaluation: inout Double?
     ) throws(OptimizerError) -> EvaluatedBatch {
         var source: [Int]  // >= 0: index into the fresh evaluations; < 0: into `cached`
         var cached: [Evaluation] = []
@@ -309,7 +318,8 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
                 }
             }
         }
-        let fresh = ParallelEvaluation.evaluate(misses.map(\.genome), problem: problem, threads: threads)
+        let fresh = ParallelEvaluation.evaluate(
+            misses.map(\.genome), problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation)
         for (index, evaluation) in fresh.enumerated() {
             try evaluation.check(objectiveCount: problem.objectiveCount, constraintCount: problem.constraintCount) {
                 "\(misses[index].genome)"
@@ -442,10 +452,11 @@ enum OptimizerSupport {
         scores = outcome.scores
     }
 
-    /// The generation's record; replaces `previousFront` with the current front.
+    /// The generation's record (its elapsed time left at 0 for the caller to set); replaces
+    /// `previousFront` with the current front.
     @usableFromInline
     static func record(
-        generation: Int, evaluations: Int, cacheHits: Int, elapsed: Double, objectives: [Double],
+        generation: Int, evaluations: Int, cacheHits: Int, objectives: [Double],
         objectiveCount m: Int, front members: [Int], feasibleCount: Int, configuration: OptimizerConfiguration,
         tracksFrontChange: Bool, previousFront: inout [Double]
     ) -> GenerationRecord {
@@ -466,7 +477,7 @@ enum OptimizerSupport {
         return GenerationRecord(
             generation: generation, evaluations: evaluations, cacheHits: cacheHits, feasibleCount: feasibleCount,
             nonDominatedCount: members.count, hypervolume: hypervolume, invertedGenerationalDistance: igd,
-            frontChange: change, elapsedSeconds: elapsed)
+            frontChange: change, elapsedSeconds: 0)
     }
 
     /// The front change between two flat fronts (see ``GenerationRecord/frontChange``).

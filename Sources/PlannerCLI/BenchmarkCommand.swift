@@ -22,7 +22,7 @@ struct DTLZBenchmarkCommand: ParsableCommand {
             M=5 p=6 (210, 212), M=8 and M=10 two layers 3+2 (156 and 275 points, population 156 \
             and 276); generations DTLZ1/2/3/4 = 400/250/1000/600 at M=3 and 600/350/1000/1000 \
             at M=5. Writes DIR/front.csv (the whole final population, header f1,...,fM) and, \
-            with --history, DIR/history.csv. IGD is measured on the whole final population \
+            with --history, DIR/history.csv (hypervolume, IGD and front change per generation). IGD is measured on the whole final population \
             against the reference directions' intersections with the true front.
             """
     )
@@ -61,6 +61,11 @@ struct DTLZBenchmarkCommand: ParsableCommand {
     @Option(help: "Evaluation cache capacity. Real-valued genomes practically never repeat once duplicates are eliminated, so the default is 0 (off).")
     var cacheCapacity: Int = 0
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Compute the final exact hypervolume (default: on up to 6 objectives; WFG takes minutes at M = 10).")
+    var hypervolume: Bool?
+
     @Flag(help: "Also write DIR/history.csv with hypervolume and IGD every generation (slows the run).")
     var history = false
 
@@ -98,6 +103,7 @@ struct DTLZBenchmarkCommand: ParsableCommand {
         let populationSize = population ?? ReferencePoints.populationSize(forReferencePointCount: points.count)
         let targets = dtlz.targetPoints(for: points)
         let hypervolumeReference = dtlz.nadirPoint.map { 1.1 * $0 }
+        let computesHypervolume = hypervolume ?? (objectives <= 6)
         let algorithmSetting: Algorithm
         switch algorithm {
         case .nsga3: algorithmSetting = .nsga3(points)
@@ -106,7 +112,7 @@ struct DTLZBenchmarkCommand: ParsableCommand {
         }
         let configuration = OptimizerConfiguration(
             algorithm: algorithmSetting, populationSize: populationSize, seed: seed, threads: threads,
-            cacheCapacity: cacheCapacity, hypervolumeReference: history ? hypervolumeReference : nil,
+            cacheCapacity: cacheCapacity, hypervolumeReference: history && computesHypervolume ? hypervolumeReference : nil,
             referenceFront: history ? targets : nil, recordsFrontChange: history)
 
         let clock = ContinuousClock()
@@ -134,10 +140,14 @@ struct DTLZBenchmarkCommand: ParsableCommand {
         }
 
         let igd = Indicators.invertedGenerationalDistance(front, reference: targets)
-        let hypervolume = Hypervolume.compute(points: front, reference: hypervolumeReference)
         print("\(kind.rawValue) M=\(objectives) \(algorithm.rawValue) population=\(populationSize) generations=\(generationCount) seed=\(seed) threads=\(threads) reference_points=\(points.count)")
         print("IGD: \(igd)")
-        print("hypervolume: \(hypervolume) (reference point \(hypervolumeReference[0]) in every objective)")
+        if computesHypervolume {
+            let value = Hypervolume.compute(points: front, reference: hypervolumeReference)
+            print("hypervolume: \(value) (reference point \(hypervolumeReference[0]) in every objective)")
+        } else {
+            print("hypervolume: not computed (M > 6; pass --hypervolume)")
+        }
         print("evaluations: \(optimizer.state.evaluations)")
         print("wall time: \(seconds) s")
     }

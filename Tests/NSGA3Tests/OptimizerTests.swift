@@ -71,6 +71,26 @@ struct Knapsack: Problem {
                 #expect(onFront < 1e-12)
             }
         }
+        // Hand-computed values. DTLZ2, M = 3, θ = x π/2: f = (cos θ0 cos θ1, cos θ0 sin θ1, sin θ0).
+        let dtlz2 = try DTLZ(.dtlz2, objectives: 3)
+        let half = [Double](repeating: 0.5, count: 12)
+        let f = dtlz2.evaluate(half).objectives
+        #expect(abs(f[0] - 0.5) < 1e-15 && abs(f[1] - 0.5) < 1e-15 && abs(f[2] - 0.5.squareRoot()) < 1e-15)
+        let corner = dtlz2.evaluate([0, 1] + [Double](repeating: 0.5, count: 10)).objectives
+        #expect(abs(corner[0]) < 1e-15 && abs(corner[1] - 1) < 1e-15 && corner[2] == 0)
+        // g = sum (x - 0.5)^2 = 10 · 0.04 scales the point by 1.4.
+        let far = dtlz2.evaluate([0.5, 0.5] + [Double](repeating: 0.7, count: 10)).objectives
+        #expect(abs(far[2] - 1.4 * 0.5.squareRoot()) < 1e-12)
+        // DTLZ1, M = 3: f = 0.5 (x0 x1, x0 (1 - x1), 1 - x0)(1 + g).
+        let dtlz1 = try DTLZ(.dtlz1, objectives: 3)
+        let g1 = dtlz1.evaluate([0.2, 0.3, 0.5, 0.5, 0.5, 0.5, 0.5]).objectives
+        #expect(abs(g1[0] - 0.03) < 1e-15 && abs(g1[1] - 0.07) < 1e-15 && abs(g1[2] - 0.4) < 1e-15)
+        // Distance variables at 0: each adds 0.25 - cos(-10π) = -0.75, so g = 100 (5 - 3.75) = 125.
+        let g125 = dtlz1.evaluate([0.2, 0.3, 0, 0, 0, 0, 0]).objectives
+        #expect(abs(g125[2] - 0.4 * 126) < 1e-9)
+        // DTLZ4 maps x to x^100: x0 = 0.5 puts the point at θ0 ≈ 0.
+        let dtlz4 = try DTLZ(.dtlz4, objectives: 3)
+        #expect(dtlz4.evaluate(half).objectives[2] < 1e-20)
         #expect(try DTLZ(.dtlz1, objectives: 3).variableCount == 7)
         #expect(try DTLZ(.dtlz3, objectives: 5).variableCount == 14)
     }
@@ -216,5 +236,29 @@ struct Knapsack: Problem {
         ] {
             #expect(throws: OptimizerError.self) { try Optimizer(problem: fine, variation: variation, configuration: bad) }
         }
+    }
+}
+
+@Suite struct ParallelEvaluationTests {
+    @Test func parallelBatchesEqualSerialOnesInOrder() {
+        // Each evaluation spins for 50 µs, so a batch of 64 is worth spreading over threads.
+        let problem = ClosureProblem<RealGenome>(objectives: 2) { x in
+            let clock = ContinuousClock()
+            let start = clock.now
+            while clock.now - start < .microseconds(50) {}
+            return Evaluation(objectives: [x[0], x[0] * x[0]])
+        }
+        let genomes = (0..<64).map { [Double($0)] }
+        var unknown: Double? = nil
+        let parallel = ParallelEvaluation.evaluate(genomes, problem: problem, threads: 4, secondsPerEvaluation: &unknown)
+        var serialCost: Double? = nil
+        let serial = ParallelEvaluation.evaluate(genomes, problem: problem, threads: 1, secondsPerEvaluation: &serialCost)
+        #expect(parallel == serial)
+        #expect(parallel.map { $0.objectives[0] } == genomes.map { $0[0] })
+        #expect((unknown ?? 0) > 0 && (serialCost ?? 0) >= 50e-6)
+        // A measured cost of a microsecond keeps a small batch on the calling thread.
+        var cheap: Double? = 1e-6
+        let small = ParallelEvaluation.evaluate(Array(genomes.prefix(8)), problem: problem, threads: 4, secondsPerEvaluation: &cheap)
+        #expect(small == Array(serial.prefix(8)))
     }
 }
