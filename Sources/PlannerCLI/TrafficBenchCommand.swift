@@ -104,7 +104,7 @@ struct TrafficBenchCommand: ParsableCommand {
             var times: [Double] = []
             var rounds: [Int] = []
             var pivots = 0
-            var certified = 0
+            var methods: [String: Int] = [:]
             var infeasible = 0
             for (index, plan) in walk.enumerated() {
                 if mode == 1 || (mode == 2 && index % 32 == 0) { solver.returnToBaseline() }
@@ -114,18 +114,19 @@ struct TrafficBenchCommand: ParsableCommand {
                 rounds.append(solution.rounds)
                 pivots += solution.simplexIterations
                 if solution.unserved > 1e-9 { infeasible += 1 }
-                if solution.rounds == 0 { certified += 1 }
+                methods[solution.method.rawValue, default: 0] += 1
             }
             let sorted = times.sorted()
             print(
                 ["warm from the previous plan     ", "from the baseline, every plan   ", "from the baseline, chunks of 32 "][mode]
                     + String(
-                    format: "  median %7.1f µs  p10 %7.1f  p90 %7.1f  max %8.1f  mean rounds %.2f  pivots %.1f  columns %d  plans with unserved EVs %d/%d",
-                    median(times),
+                    format: "  median %7.1f µs  mean %7.1f  p10 %7.1f  p90 %7.1f  max %8.1f  mean rounds %.2f  pivots %.1f  columns %d  plans with unserved EVs %d/%d",
+                    median(times), times.reduce(0, +) / Double(max(1, times.count)),
                     sorted[sorted.count / 10], sorted[sorted.count * 9 / 10], sorted.last ?? 0,
                     Double(rounds.reduce(0, +)) / Double(max(1, rounds.count)), Double(pivots) / Double(max(1, walk.count)),
                     solver.columnCount, infeasible, walk.count))
-            print("    certified without the LP: \(certified)/\(walk.count) plans")
+            print(
+                "    solved by: " + methods.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         print(String(format: "cold (new solver + solve)          median %7.1f µs over %d plans", median(cold), cold.count))
     }

@@ -179,6 +179,17 @@ public struct NdPODResult: Sendable, Equatable {
 
 /// The solution of the NdP LP for one station plan.
 public struct NdPSolution: Sendable {
+    /// How the optimum of a plan was found (all three are exact; they differ in cost).
+    public enum Method: String, Sendable {
+        /// Proven from the reference solution's duals without any LP.
+        case certificate
+        /// A small LP over the demand rows the certificate could not settle, checked
+        /// against every row.
+        case restrictedLP
+        /// The full master LP by column generation.
+        case masterLP
+    }
+
     /// Objective in money: ω Σ t0 x + Σ q3 n + Σ q2 y + M Σ u (LP values, not rounded).
     public var objective: Double
     /// Conventional flow per arc (veh/h).
@@ -224,12 +235,14 @@ public struct NdPSolution: Sendable {
     /// Relative Wardrop gap Σ f (c − c_min) / Σ f c over the used routes, c_min from a
     /// shortest-path search over the whole network (range-constrained for EVs).
     public var wardropGap: Double
-    /// Column-generation rounds of this solve (master re-solves).
+    /// Column-generation rounds of this solve (master re-solves; 0 unless ``method`` is `.masterLP`).
     public var rounds: Int
     /// Simplex iterations of this solve, over all rounds (where the LP backend reports them).
     public var simplexIterations: Int
     /// Columns (routes) in the master after this solve.
     public var columnCount: Int
+    /// How this plan's optimum was found.
+    public var method: Method
     /// Per OD and class results (filled when the solve asks for detail).
     public var odResults: [NdPODResult]
     /// Used routes (filled when the solve asks for detail).

@@ -426,10 +426,19 @@ public final class NdPSolver {
         }
         let reference = startsAtBaseline ? baseline?.state : last
         startsAtBaseline = false
-        if certifiesFromReference, let reference, let certified = certify(plan, from: reference) {
-            last = certified
-            lastRounds = 0
-            return makeSolution(certified, detail: detail)
+        if certifiesFromReference, let reference {
+            switch certify(plan, from: reference) {
+            case .certified(let certified):
+                last = certified
+                lastRounds = 0
+                return makeSolution(certified, method: .certificate, detail: detail)
+            case .failed(let attempt):
+                if let restricted = solveRestricted(plan, attempt: attempt, reference: reference) {
+                    last = restricted
+                    lastRounds = 0
+                    return makeSolution(restricted, method: .restrictedLP, detail: detail)
+                }
+            }
         }
         if masterNeedsBaseline, let saved = baseline {
             try rebuildFromBaseline(saved)
@@ -457,7 +466,7 @@ public final class NdPSolver {
         lastRounds = rounds
         let state = planState(from: solution, rounds: rounds, iterations: iterations)
         last = state
-        return makeSolution(state, detail: detail)
+        return makeSolution(state, method: .masterLP, detail: detail)
     }
 
     /// Sets bounds for a plan: spot limits, service rows and the EV routes' feasibility.
@@ -594,7 +603,7 @@ public final class NdPSolver {
     /// pass routes every OD pair on its cheapest route under those duals (keeping the
     /// reference's routes, splits included, where they are still cheapest) and updates the
     /// duals from the loads; a pass that changes nothing proves optimality.
-    private func certify(_ plan: [Bool], from reference: PlanState) -> PlanState? {
+    private func certify(_ plan: [Bool], from reference: PlanState) -> CertificateOutcome {
         let p = problem.parameters
         let network = problem.network
         let arcCount = network.linkCount
@@ -613,6 +622,15 @@ public final class NdPSolver {
         var evSiteFlow = [Double](repeating: 0, count: plan.count)
         var conventionalPriced = false
         var visited: [([Double], [Double])] = []
+        var alternatives: [Int: [[Int]]] = [:]  // routes tried per re-routed row
+        var contestedArcs = [Bool](repeating: false, count: arcCount)
+        var contestedSites = [Bool](repeating: false, count: plan.count)
+        func failed() -> CertificateOutcome {
+            .failed(
+                CertificateAttempt(
+                    state: state, hasStation: hasStation, alternatives: alternatives, contestedArcs: contestedArcs,
+                    contestedSites: contestedSites))
+        }
 
         /// Routes one demand row on its cheapest route, keeping the reference's routes when
         /// they are all still cheapest.
@@ -636,7 +654,9 @@ public final class NdPSolver {
                 state.unserved[row] = reference.unserved[row]
                 state.odTime[row] = reference.unserved[row] > 0 ? penalty : best
             } else if best < penalty - Self.tolerance(penalty) {
-                state.routes[row] = [PlanState.RouteFlow(arcs: path(), flow: rows[row].volume)]
+                let arcs = path()
+                state.routes[row] = [PlanState.RouteFlow(arcs: arcs, flow: rows[row].volume)]
+                if !(alternatives[row]?.contains(arcs) ?? false) { alternatives[row, default: []].append(arcs) }
                 state.unserved[row] = 0
                 state.odTime[row] = best
             } else {
@@ -696,10 +716,16 @@ public final class NdPSolver {
                     let limit = p.maxLanes[arc]
                     if excess > tolerance {
                         lanes = excess / perLane
-                        if lanes > limit * (1 + 1e-9) { return nil }  // more than the lanes allowed: the LP decides
+                        if lanes > limit * (1 + 1e-9) {  // more than the lanes allowed: the LP decides
+                            contestedArcs[arc] = true
+                            return failed()
+                        }
                         if lanes >= limit * (1 - 1e-9) {
                             lanes = limit
-                            if pi[arc] < lanePrice * (1 - 1e-9) { return nil }  // π above the lane price is the LP's business
+                            if pi[arc] < lanePrice * (1 - 1e-9) {  // π above the lane price is the LP's business
+                                contestedArcs[arc] = true
+                                return failed()
+                            }
                         } else {
                             wanted = lanePrice
                         }
@@ -709,11 +735,15 @@ public final class NdPSolver {
                         wanted = min(max(pi[arc], 0), lanePrice)
                     }
                 } else {
-                    if excess > tolerance { return nil }  // over a capacity that cannot grow: the LP splits flows
+                    if excess > tolerance {  // over a capacity that cannot grow: the LP splits flows
+                        contestedArcs[arc] = true
+                        return failed()
+                    }
                     if excess < -tolerance { wanted = 0 }
                 }
                 state.lanes[arc] = lanes
                 if abs(wanted - pi[arc]) > 1e-9 * max(1e-3, wanted) {
+                    contestedArcs[arc] = true
                     pi[arc] = wanted
                     changed = true
                 }
@@ -731,13 +761,22 @@ public final class NdPSolver {
                 var wanted = sigma[site]
                 var spots = 0.0
                 if excess > tolerance {
-                    guard p.servicePerSpot > 0 else { return nil }
+                    guard p.servicePerSpot > 0 else {
+                        contestedSites[site] = true
+                        return failed()
+                    }
                     spots = excess / p.servicePerSpot
                     let limit = p.maxSpots[site]
-                    if spots > limit * (1 + 1e-9) { return nil }  // a full station: the LP decides
+                    if spots > limit * (1 + 1e-9) {  // a full station: the LP decides
+                        contestedSites[site] = true
+                        return failed()
+                    }
                     if spots >= limit * (1 - 1e-9) {
                         spots = limit
-                        if sigma[site] < spotPrice * (1 - 1e-9) { return nil }
+                        if sigma[site] < spotPrice * (1 - 1e-9) {
+                            contestedSites[site] = true
+                            return failed()
+                        }
                     } else {
                         wanted = spotPrice
                     }
@@ -748,6 +787,7 @@ public final class NdPSolver {
                 }
                 state.spots[site] = spots
                 if abs(wanted - sigma[site]) > 1e-9 * max(1e-3, wanted) {
+                    contestedSites[site] = true
                     sigma[site] = wanted
                     changed = true
                 }
@@ -755,16 +795,219 @@ public final class NdPSolver {
             if !changed {
                 state.delay = pi
                 state.stationDelay = sigma
-                return state
+                return .certified(state)
             }
-            // Duals seen before: the passes cycle (the optimum needs a split only the LP finds).
-            if visited.contains(where: { $0.0 == pi && $0.1 == sigma }) { return nil }
+            // Duals seen before: the passes cycle (the optimum needs a split only an LP finds).
+            if visited.contains(where: { $0.0 == pi && $0.1 == sigma }) { return failed() }
             visited.append((pi, sigma))
+        }
+        return failed()
+    }
+
+    private enum CertificateOutcome {
+        case certified(PlanState)
+        case failed(CertificateAttempt)
+    }
+
+    /// What a failed certificate leaves: its last routing and where it got stuck.
+    private struct CertificateAttempt {
+        var state: PlanState
+        var hasStation: [Bool]
+        /// Routes tried per re-routed demand row.
+        var alternatives: [Int: [[Int]]]
+        /// Arcs whose delay π had to move, or that broke a limit.
+        var contestedArcs: [Bool]
+        /// Sites whose delay σ had to move, or that broke a limit.
+        var contestedSites: [Bool]
+    }
+
+    /// Settles what a certificate could not with a small LP over the demand rows whose
+    /// routes touch the contested arcs and sites; every other row keeps its routes as a
+    /// fixed load. The small LP's duals are then checked against every row over the whole
+    /// network (a row whose routes are no longer cheapest joins the LP, and priced routes
+    /// join their rows), so a result is an optimum of the full LP, not an approximation.
+    /// Returns nil when this does not settle within a few rounds; the master LP decides then.
+    private func solveRestricted(_ plan: [Bool], attempt: CertificateAttempt, reference: PlanState) -> PlanState? {
+        let p = problem.parameters
+        let network = problem.network
+        let arcCount = network.linkCount
+        let siteCount = plan.count
+        let eta = p.chargingShare
+        let hasStation = attempt.hasStation
+        var state = attempt.state
+        func touchesContested(_ arcs: [Int]) -> Bool {
+            arcs.contains { arc in
+                attempt.contestedArcs[arc] || (siteOfArc[arc] >= 0 && attempt.contestedSites[siteOfArc[arc]])
+            }
+        }
+        // Candidate routes of the rows in the small LP, in a fixed order.
+        var candidates: [Int: [[Int]]] = [:]
+        var active = [Bool](repeating: false, count: rows.count)
+        func addCandidate(_ row: Int, _ arcs: [Int]) {
+            guard !arcs.isEmpty else { return }
+            if rows[row].isEV && !p.range.isFeasible(route: arcs, lengths: lengths, hasStation: hasStation) { return }
+            if !(candidates[row]?.contains(arcs) ?? false) { candidates[row, default: []].append(arcs) }
+        }
+        func activate(_ row: Int) {
+            guard !active[row] else { return }
+            active[row] = true
+            for route in reference.routes[row] { addCandidate(row, route.arcs) }
+            for route in state.routes[row] { addCandidate(row, route.arcs) }
+            for arcs in attempt.alternatives[row] ?? [] { addCandidate(row, arcs) }
+        }
+        for row in rows.indices {
+            let touched =
+                reference.routes[row].contains { touchesContested($0.arcs) }
+                || state.routes[row].contains { touchesContested($0.arcs) }
+                || (attempt.alternatives[row] ?? []).contains { touchesContested($0) }
+            if touched { activate(row) }
+        }
+
+        for _ in 0..<6 {
+            // Fixed loads of the rows outside the small LP.
+            var fixedFlow = [Double](repeating: 0, count: arcCount)
+            var fixedEV = [Double](repeating: 0, count: siteCount)
+            for row in rows.indices where !active[row] {
+                for route in state.routes[row] {
+                    for arc in route.arcs {
+                        fixedFlow[arc] += route.flow
+                        if rows[row].isEV, siteOfArc[arc] >= 0 { fixedEV[siteOfArc[arc]] += route.flow }
+                    }
+                }
+            }
+            // The small LP: demand rows of the active rows, every capacity row, built stations.
+            var program = LinearProgram(sense: .minimize)
+            let activeRows = rows.indices.filter { active[$0] }
+            let capacityRow = activeRows.count
+            var stationRow = [Int](repeating: -1, count: siteCount)
+            var rowTerms = [[(Int, Double)]](repeating: [], count: capacityRow + arcCount)
+            var routeColumns: [(row: Int, arcs: [Int], column: Int)] = []
+            var unservedColumns: [Int] = []
+            for (position, row) in activeRows.enumerated() {
+                let column = program.addVariable(lower: 0, upper: .infinity, cost: penalty)
+                unservedColumns.append(column)
+                rowTerms[position].append((column, 1))
+                for arcs in candidates[row] ?? [] {
+                    var cost = 0.0
+                    for arc in arcs { cost += freeFlowTime[arc] }
+                    let column = program.addVariable(lower: 0, upper: .infinity, cost: cost)
+                    routeColumns.append((row, arcs, column))
+                    rowTerms[position].append((column, 1))
+                    for arc in arcs { rowTerms[capacityRow + arc].append((column, 1)) }
+                }
+            }
+            var laneVariable = [Int](repeating: -1, count: arcCount)
+            for arc in 0..<arcCount where laneColumn[arc] >= 0 {
+                laneVariable[arc] = program.addVariable(lower: 0, upper: p.maxLanes[arc], cost: p.laneCost[arc] / omega)
+                rowTerms[capacityRow + arc].append((laneVariable[arc], -p.laneCapacity[arc]))
+            }
+            var spotVariable = [Int](repeating: -1, count: siteCount)
+            for site in 0..<siteCount where plan[site] {
+                spotVariable[site] = program.addVariable(lower: 0, upper: p.maxSpots[site], cost: p.spotCost[site] / omega)
+                stationRow[site] = rowTerms.count
+                var terms: [(Int, Double)] = [(spotVariable[site], -p.servicePerSpot)]
+                for entry in routeColumns where rows[entry.row].isEV {
+                    for arc in entry.arcs where siteOfArc[arc] == site { terms.append((entry.column, eta)) }
+                }
+                rowTerms.append(terms)
+            }
+            for (position, row) in activeRows.enumerated() {
+                program.addConstraint(rowTerms[position], lower: rows[row].volume, upper: rows[row].volume)
+            }
+            for arc in 0..<arcCount {
+                program.addConstraint(
+                    rowTerms[capacityRow + arc], lower: -.infinity, upper: network.links[arc].capacity - fixedFlow[arc])
+            }
+            for site in 0..<siteCount where plan[site] {
+                program.addConstraint(rowTerms[stationRow[site]], lower: -.infinity, upper: p.serviceBase - eta * fixedEV[site])
+            }
+            let solution: LPSolution
+            do {
+                solution = try LPSolver(program, backend: backend).solve()
+            } catch {
+                return nil
+            }
+            // Duals of the small LP, then a full pricing round over every row.
+            var pi = [Double](repeating: 0, count: arcCount)
+            var sigma = [Double](repeating: 0, count: siteCount)
+            for arc in 0..<arcCount {
+                let value = -solution.rowDuals[capacityRow + arc]
+                pi[arc] = value > 1e-12 ? value : 0
+                arcCost[arc] = freeFlowTime[arc] + pi[arc]
+            }
+            for site in 0..<siteCount where plan[site] {
+                let value = -solution.rowDuals[stationRow[site]]
+                sigma[site] = value > 1e-12 ? value : 0
+            }
+            for arc in 0..<arcCount {
+                let site = siteOfArc[arc]
+                evArcCost[arc] = arcCost[arc] + (site >= 0 && plan[site] ? eta * sigma[site] : 0)
+            }
+            var odDual = [Double](repeating: 0, count: rows.count)
+            for (position, row) in activeRows.enumerated() { odDual[row] = solution.rowDuals[position] }
+            var settled = true
+            func check(_ row: Int, best: Double, path: () -> [Int], cost: [Double]) {
+                state.shortestCost[row] = best
+                if active[row] {
+                    if best < odDual[row] - Self.tolerance(odDual[row]) {
+                        let before = candidates[row]?.count ?? 0
+                        addCandidate(row, path())
+                        if (candidates[row]?.count ?? 0) > before { settled = false }
+                    }
+                    return
+                }
+                var fine = state.unserved[row] == 0 || best >= penalty - Self.tolerance(penalty)
+                for route in state.routes[row] where fine {
+                    var routeCost = 0.0
+                    for arc in route.arcs { routeCost += cost[arc] }
+                    if abs(routeCost - best) > Self.tolerance(best) { fine = false }
+                }
+                if state.routes[row].isEmpty && best < penalty - Self.tolerance(penalty) { fine = false }
+                if !fine {
+                    activate(row)
+                    addCandidate(row, path())
+                    settled = false
+                }
+            }
+            for origin in conventionalRows.indices where !conventionalRows[origin].isEmpty {
+                shortest.run(from: origin, cost: arcCost)
+                for (destination, row) in conventionalRows[origin] {
+                    check(row, best: shortest.distance[destination], path: { shortest.path(to: destination) }, cost: arcCost)
+                }
+            }
+            for origin in evRows.indices where !evRows[origin].isEmpty {
+                constrained.run(from: origin, cost: evArcCost, hasStation: hasStation)
+                for (destination, row) in evRows[origin] {
+                    check(
+                        row, best: constrained.bestCost[destination], path: { constrained.path(to: destination) },
+                        cost: evArcCost)
+                }
+            }
+            guard settled else { continue }
+            for (position, row) in activeRows.enumerated() {
+                state.routes[row] = []
+                state.unserved[row] = max(0, solution.primal[unservedColumns[position]])
+                state.odTime[row] = odDual[row]
+            }
+            for entry in routeColumns {
+                let flow = solution.primal[entry.column]
+                if flow > 0 { state.routes[entry.row].append(PlanState.RouteFlow(arcs: entry.arcs, flow: flow)) }
+            }
+            for row in rows.indices where !active[row] {
+                state.odTime[row] = state.unserved[row] > 0 ? penalty : state.shortestCost[row]
+            }
+            for arc in 0..<arcCount { state.lanes[arc] = laneVariable[arc] >= 0 ? max(0, solution.primal[laneVariable[arc]]) : 0 }
+            for site in 0..<siteCount { state.spots[site] = spotVariable[site] >= 0 ? max(0, solution.primal[spotVariable[site]]) : 0 }
+            state.delay = pi
+            state.stationDelay = sigma
+            state.rounds = 0
+            state.iterations = solution.iterations ?? 0
+            return state
         }
         return nil
     }
 
-    private func makeSolution(_ state: PlanState, detail: Bool) -> NdPSolution {
+    private func makeSolution(_ state: PlanState, method: NdPSolution.Method, detail: Bool) -> NdPSolution {
         let p = problem.parameters
         let network = problem.network
         let arcCount = network.linkCount
@@ -873,6 +1116,7 @@ public final class NdPSolver {
             laneCost: laneCost, integerLaneCost: integerLaneCost, spotCost: spotCost, integerSpotCost: integerSpotCost,
             unservedConventional: unservedConventional, unservedEV: unservedEV, evPairsWithoutRoute: evWithoutRoute,
             wardropGap: gapDenominator > 0 ? gapNumerator / gapDenominator : 0, rounds: state.rounds,
-            simplexIterations: state.iterations, columnCount: columns.count, odResults: odResults, routes: routes)
+            simplexIterations: state.iterations, columnCount: columns.count, method: method, odResults: odResults,
+            routes: routes)
     }
 }
