@@ -175,7 +175,8 @@ public struct RunFigures {
     private func render(_ kind: Kind, evaluator: PlanEvaluator?) throws -> Raster {
         switch kind {
         case .paretoMatrix:
-            return try Plot.paretoScatterMatrix(paretoFront(), style: FigureStyle(size: FigureSize(width: 8, height: 7.5)))
+            return try Plot.paretoScatterMatrix(
+                paretoFront(travelTimeInThousands: true), style: FigureStyle(size: FigureSize(width: 8, height: 7.5)))
         case .parallel:
             return try Plot.parallelCoordinates(paretoFront(), style: FigureStyle(size: FigureSize(width: 8, height: 4.8)))
         case .convergence:
@@ -185,7 +186,11 @@ public struct RunFigures {
             return try Plot.networkMap(try networkMap(evaluator: evaluator), style: FigureStyle(size: FigureSize(width: 7.5, height: 5.5)))
         case .feeder:
             let evaluator = try evaluator ?? self.evaluator ?? PlanEvaluator(case: try checkedCase())
-            let map = try networkMap(evaluator: evaluator)
+            // Stations carry only their letters here: spot counts are in the network figure,
+            // and longer labels collide on the half-width map.
+            var map = try networkMap(evaluator: evaluator)
+            for e in map.edges.indices { map.edges[e].markerLabel = nil }
+            map.markerLegend = "Station of the knee plan"
             return try Plot.coupledNetworks(
                 map, feeder: feederDrawing(), couplings: couplings(evaluator: evaluator), title: feederTitle(),
                 style: FigureStyle(size: FigureSize(width: 11, height: 5.5)))
@@ -203,9 +208,11 @@ public struct RunFigures {
     }
 
     /// The objectives in their natural sense and units, as drawn.
-    private var objectiveQuantities: [Quantity] {
+    private func objectiveQuantities(travelTimeInThousands: Bool) -> [Quantity] {
         var quantities = [
-            Quantity(name: "UE travel time", unit: "veh·min/h", format: .plain, preference: .lowerIsBetter),
+            Quantity(
+                name: "UE travel time", unit: travelTimeInThousands ? "10³ veh·min/h" : "veh·min/h", format: .plain,
+                preference: .lowerIsBetter),
             Quantity(name: "Small-world utility Z2", format: .plain, preference: .higherIsBetter),
             Quantity(name: "Investment", format: .currency("$"), preference: .lowerIsBetter),
         ]
@@ -216,12 +223,16 @@ public struct RunFigures {
     }
 
     /// The front of the first run, coloured by investment, knee and TOPSIS highlighted.
-    func paretoFront() -> ParetoFront {
+    /// `travelTimeInThousands` writes travel time in 10³ veh·min/h, whose short tick
+    /// labels fit the scatter matrix's narrow panels (millions of veh·min/h otherwise
+    /// need nine-character labels).
+    func paretoFront(travelTimeInThousands: Bool = false) -> ParetoFront {
         let run = primary
         let withRestoration = hasRestoration
+        let travelScale = travelTimeInThousands ? 1e-3 : 1
         let points = run.front.map { e -> [Double] in
             let o = e.objectives
-            return [o.travelTimeVehMin, o.utilityZ2, o.investmentUSD] + (withRestoration ? [o.restorationUSDPerYear!] : [])
+            return [o.travelTimeVehMin * travelScale, o.utilityZ2, o.investmentUSD] + (withRestoration ? [o.restorationUSDPerYear!] : [])
         }
         let knee = run.kneePlan.flatMap { plan in run.front.firstIndex { $0.plan == plan } }
         let topsis = run.topsisPlan.flatMap { plan in run.front.firstIndex { $0.plan == plan } }
@@ -233,7 +244,8 @@ public struct RunFigures {
             if let topsis { highlights.append(HighlightedPoint(index: topsis, label: "TOPSIS best")) }
         }
         let title = "Pareto front of \(run.id): \(run.front.count) plans, \(algorithmName(run.metadata.algorithm)) seed \(run.metadata.seed)"
-        return ParetoFront(title: title, objectives: objectiveQuantities, points: points, colorBy: 2, highlights: highlights)
+        return ParetoFront(
+            title: title, objectives: objectiveQuantities(travelTimeInThousands: travelTimeInThousands), points: points, colorBy: 2, highlights: highlights)
     }
 
     // MARK: Convergence
@@ -288,8 +300,26 @@ public struct RunFigures {
         } else {
             title = "Hypervolume by generation"
         }
-        let quantity = Quantity(name: "Hypervolume (objective units)", format: .plain, preference: .higherIsBetter)
-        return ConvergencePlot(title: title, panels: [ConvergencePanel(quantity: quantity, series: series)])
+        // Hypervolume is a product of the objectives' units (about 10¹³ on the built-in
+        // case): written as a multiple of a power of ten so the ticks read 1.2, 1.4, ...
+        let largest = series.flatMap { $0.median + ($0.upperQuartile ?? []) }.filter { $0.isFinite && $0 > 0 }.max()
+        let exponent = largest.map { Int(log10($0).rounded(.down)) } ?? 0
+        let scale = pow(10, Double(-exponent))
+        let scaled = series.map { s in
+            ConvergenceSeries(
+                name: s.name, generations: s.generations, median: s.median.map { $0 * scale },
+                lowerQuartile: s.lowerQuartile?.map { $0 * scale }, upperQuartile: s.upperQuartile?.map { $0 * scale })
+        }
+        let unit = exponent == 0 ? "objective units" : "10\(Self.superscript(exponent)) objective units"
+        let quantity = Quantity(name: "Hypervolume [\(unit)]", format: .plain, preference: .higherIsBetter)
+        return ConvergencePlot(title: title, panels: [ConvergencePanel(quantity: quantity, series: scaled)])
+    }
+
+    /// An integer in superscript digits (for powers of ten in labels).
+    static func superscript(_ value: Int) -> String {
+        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        let text = String(String(abs(value)).map { digits[Int(String($0))!] })
+        return value < 0 ? "⁻" + text : text
     }
 
     // MARK: Networks
@@ -343,7 +373,7 @@ public struct RunFigures {
         }
         var markers: [Int: [String]] = [:]
         for (candidate, station) in kneeSites() {
-            markers[evaluator.siteEdges[candidate], default: []].append("\(station.spots) spots")
+            markers[evaluator.siteEdges[candidate], default: []].append("\(station.spots)")
         }
         let edges = evaluator.roadArcs.enumerated().map { road, arcs -> NetworkMap.Edge in
             let link = plannerCase.network.links[arcs[0]]
@@ -367,7 +397,7 @@ public struct RunFigures {
         return NetworkMap(
             title: title, nodes: nodes, edges: edges, categoryNames: names,
             flowQuantity: Quantity(name: "Road flow (both directions)", unit: "veh/h", format: .plain),
-            highlightLabel: "Long-range link", markerLegend: "Station of the knee plan")
+            highlightLabel: "Long-range link", markerLegend: "Station (charging spots)")
     }
 
     /// The feeder for drawing: the knee plan's station buses and the case's DGs.

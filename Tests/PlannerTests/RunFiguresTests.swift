@@ -145,7 +145,14 @@ struct PNGChunks {
         #expect(series.map(\.name) == ["NSGA-III (2 seeds)", "NSGA-II"])
         #expect(series[0].generations == [0, 1, 2, 3])
         #expect(series[0].lowerQuartile != nil && series[1].lowerQuartile == nil)
-        #expect(series[1].median == figures.runs[0].history.map { $0.hypervolume ?? .nan })
+        // Drawn as multiples of one power of ten, the same for every point.
+        let hypervolumes = figures.runs[0].history.compactMap(\.hypervolume)
+        #expect(hypervolumes.count == 4 && hypervolumes.last! > 0)
+        let ratios = zip(series[1].median, hypervolumes).map { $0 / $1 }
+        let exponent = log10(ratios[0])
+        #expect(abs(exponent - exponent.rounded()) < 1e-9)
+        #expect(ratios.allSatisfy { abs($0 / ratios[0] - 1) < 1e-12 })
+        #expect(series[1].median.max()! >= 1 && series[1].median.max()! < 10)
         let plots = temporaryDirectory()
         try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true)
         try figures.write(.convergence, to: plots + "/c.png", command: "planner plot convergence")
