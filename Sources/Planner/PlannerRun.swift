@@ -15,6 +15,10 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var topsisWeights: [Double]? = nil
     /// Save the resumable state every this many generations (and when stopped).
     public var checkpointInterval: Int = 25
+    /// Where the figures go (nil: no figures).
+    public var plotsDirectory: String? = nil
+    /// The command line, recorded in the figures' metadata.
+    public var commandLine: String = ""
 
     public init() {}
 }
@@ -161,5 +165,9 @@ public final class PlannerRun {
                 plannerCase: plannerCase, settings: settings, generationsCompleted: optimizer.state.generation,
                 evaluations: optimizer.state.evaluations, stopped: stopped, hypervolumeReference: hypervolumeReference,
                 elapsedSeconds: Date().timeIntervalSince(started), paretoSize: front.count))
+        if let plots = settings.plotsDirectory {
+            try RunFigures(resultsDirectories: [directory], case: plannerCase, evaluator: problem.evaluator)
+                .writeAll(to: plots, command: settings.commandLine)
+        }
     }
 }

@@ -41,6 +41,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output folder (default: results/<case>-<algorithm>-s<seed>).")
     var out: String?
 
+    @Option(help: "Figures folder (default: plots/<run folder name>).")
+    var plots: String?
+
+    @Flag(help: "Write no figures.")
+    var noPlots = false
+
     @Option(help: "Continue the run saved in this folder from its last completed generation.")
     var resume: String?
 
@@ -63,6 +69,10 @@ struct RunCommand: ParsableCommand {
             settings.topsisWeights = values.map { $0! }
         }
         let directory = resume ?? out ?? "results/\(loaded.manifest.name)-\(algorithm)-s\(seed)"
+        if !noPlots {
+            settings.plotsDirectory = plots ?? "plots/" + URL(fileURLWithPath: directory).lastPathComponent
+        }
+        settings.commandLine = CommandLine.arguments.joined(separator: " ")
         let run = try PlannerRun(case: loaded, settings: settings, directory: directory, resume: resume != nil)
 
         let stop = StopFlag()
@@ -91,7 +101,8 @@ struct RunCommand: ParsableCommand {
             },
             shouldStop: { stop.isRaised })
         if interactive { print("") }
-        print("\(stop.isRaised ? "stopped at" : "finished") generation \(run.generation); results in \(directory)")
+        print("\(stop.isRaised ? "stopped at" : "finished") generation \(run.generation); results in \(directory)"
+            + (settings.plotsDirectory.map { ", figures in \($0)" } ?? ""))
         if stop.isRaised { print("continue with: planner run --resume \(directory)") }
     }
 }
