@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "TrafficEquilibriumTests", dependencies: ["TrafficEquilibrium"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DistributionGridTests", dependencies: ["DistributionGrid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "DistributionGrid"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Golden"]),  // read via #filePath
         .testTarget(name: "PlannerTests", dependencies: ["Planner"]),
     ]
 )

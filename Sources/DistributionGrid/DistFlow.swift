@@ -6,6 +6,7 @@ public struct DistFlowOptions: Sendable, Equatable {
     /// Sweeps allowed before giving up with ``PowerFlowError/notConverged(iterations:lastChange:)``.
     public var maxIterations: Int
 
+    /// Stopping rules; the defaults suit feeders of tens to hundreds of buses.
     public init(tolerance: Double = 1e-10, maxIterations: Int = 100) {
         self.tolerance = tolerance
         self.maxIterations = maxIterations
@@ -26,6 +27,7 @@ public enum PowerFlowError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The inputs are unusable (wrong length, non-finite load, source voltage <= 0).
     case invalidInput(String)
 
+    /// A sentence for people.
     public var description: String {
         switch self {
         case .voltageCollapse(let bus, let iteration):
@@ -136,6 +138,8 @@ public struct DistFlowSolver: Sendable {
     var qSend: [Double]
     var ell: [Double]
     var v: [Double]
+    /// Whether `v` holds the last solve's converged voltages.
+    var hasSolution = false
 
     /// A solver for the feeder's normal switch state.
     public init(feeder: Feeder, options: DistFlowOptions = DistFlowOptions()) {
@@ -207,6 +211,13 @@ public struct DistFlowSolver: Sendable {
     ///     those buses are not energised).
     ///   - sourceVoltage: the root bus voltage, pu.
     public mutating func solveSummary(loads: BusLoads, sourceVoltage: Double) throws(PowerFlowError) -> PowerFlowSummary {
+        try solveSummary(loads: loads, sourceVoltage: sourceVoltage, warm: false)
+    }
+
+    /// As ``solveSummary(loads:sourceVoltage:)``; with `warm`, the sweep starts from the
+    /// last solution when there is one (after a small change, such as one added circuit),
+    /// falling back to a flat start if that fails, so failures keep their meaning.
+    mutating func solveSummary(loads: BusLoads, sourceVoltage: Double, warm: Bool) throws(PowerFlowError) -> PowerFlowSummary {
         guard loads.count == busCount else {
             throw .invalidInput("loads for \(loads.count) buses, the feeder has \(busCount)")
         }
@@ -223,7 +234,12 @@ public struct DistFlowSolver: Sendable {
             loadP[k] = p * perUnitPerKW
             loadQ[k] = q * perUnitPerKW
         }
-        let status = sweep(v0: sourceVoltage * sourceVoltage)
+        let v0 = sourceVoltage * sourceVoltage
+        var status = sweep(v0: v0, warm: warm && hasSolution && v[0] == v0)
+        if status.collapsedAt >= 0 || !status.converged, warm {
+            status = sweep(v0: v0, warm: false)
+        }
+        hasSolution = status.collapsedAt < 0 && status.converged
         if status.collapsedAt >= 0 {
             throw .voltageCollapse(bus: busNumbers[busAt[status.collapsedAt]], iteration: status.iterations)
         }
@@ -234,7 +250,7 @@ public struct DistFlowSolver: Sendable {
     }
 
     /// The sweep itself, on the arrays already loaded; returns how it ended.
-    private mutating func sweep(v0: Double) -> (iterations: Int, converged: Bool, collapsedAt: Int, lastChange: Double) {
+    private mutating func sweep(v0: Double, warm: Bool) -> (iterations: Int, converged: Bool, collapsedAt: Int, lastChange: Double) {
         let n = busAt.count
         let tolerance = options.tolerance
         let maxIterations = options.maxIterations
@@ -252,7 +268,7 @@ public struct DistFlowSolver: Sendable {
         qSend.withUnsafeMutableBufferPointer { qSend in
         ell.withUnsafeMutableBufferPointer { ell in
         v.withUnsafeMutableBufferPointer { v in
-            for k in 0..<n { v[k] = v0 }
+            if !warm { for k in 0..<n { v[k] = v0 } }
             for iteration in 1...max(1, maxIterations) {
                 result.iterations = iteration
                 // Backward: receiving-end flows, then add each branch's loss.

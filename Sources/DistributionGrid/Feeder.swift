@@ -16,6 +16,7 @@ public struct Feeder: Sendable, Equatable {
         /// Constant-power reactive load, kVAr.
         public var qKVAr: Double
 
+        /// A bus with its number and constant-power load.
         public init(number: Int, pKW: Double, qKVAr: Double) {
             self.number = number
             self.pKW = pKW
@@ -40,6 +41,7 @@ public struct Feeder: Sendable, Equatable {
         /// Route length in km, when known (needed only for per-km line costs).
         public var lengthKM: Double?
 
+        /// A branch between two bus indices; ratings and lengths are optional.
         public init(
             from: Int, to: Int, rOhm: Double, xOhm: Double, ratingKVA: Double? = nil,
             isNormallyClosed: Bool = true, lengthKM: Double? = nil
@@ -201,6 +203,7 @@ public enum FeederError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Feeder-wide data are wrong.
     case invalidFeeder(String)
 
+    /// A sentence for people.
     public var description: String {
         switch self {
         case .loop(_, let label): "\(label) closes a loop: the closed branches must form a radial (tree) network"

@@ -18,6 +18,8 @@ public struct InvestmentParameters: Sendable, Equatable {
     /// Stopping rules of the exact power flows.
     public var powerFlow: DistFlowOptions
 
+    /// Prices and limits; only the source voltage, the substation capacity and the cost of
+    /// a circuit have no default.
     public init(
         sourceVoltage: Double, voltageBand: ClosedRange<Double> = 0.95...1.05,
         substationCapacityKVA: Double, substationCostPerKVA: Double = 5000,
@@ -101,20 +103,28 @@ public struct FeederInvestment: Sendable, Equatable {
 /// Prices the feeder investment that extra loads (charging stations) need — seed 003
 /// eq. 27: new lines plus substation expansion.
 ///
-/// **Reinforcement rule** (a greedy, checked against an exact MILP in the tests): solve the
-/// exact power flow; while a branch is over its rating, give the most overloaded one the
-/// circuits its flow needs; otherwise, while a bus is below the band, add one parallel
-/// circuit to the branch on the path to the lowest-voltage bus with the largest
-/// voltage-drop reduction per dollar, `Δ = d(c) - d(c + 1)` with the exact branch drop
-/// `d(c) = 2 (r P + x Q) / c - |z|² ℓ / c²` at the present flows; re-solve and repeat.
-/// When the load is beyond the feeder's loadability (no AC solution), the same choice is
-/// made from the LinDistFlow drops until a solution exists. A circuit is an identical
-/// copy of the branch: c circuits have impedance z / c and rating c × rating.
+/// **Reinforcement rule** (a greedy, checked against the exact optimum of
+/// ``optimalReinforcement(loads:maxRounds:limits:)`` in the tests). A circuit is an
+/// identical copy of a branch: c circuits have impedance z / c and rating c × rating.
+/// 1. Solve the exact power flow.
+/// 2. While a branch is over its rating, give the most overloaded one the circuits its
+///    flow needs; re-solve.
+/// 3. While a bus is below the band: for each branch, the next circuit removes the drop
+///    `g = d(c) - d(c + 1)`, with `d(c) = 2 (r P + x Q) / c - |z|² ℓ / c²` the exact branch
+///    drop at the present flows; its cover is the sum, over the buses below the band
+///    downstream of it, of min(deficit, g). Add one circuit to the branch with the largest
+///    cover per dollar (the greedy for submodular cover); re-solve.
+/// 4. When the load is beyond the feeder's loadability (no AC solution), add the circuit
+///    with the largest LinDistFlow drop reduction per dollar on the path to the lowest
+///    LinDistFlow bus until the exact flow solves.
+/// 5. Reverse delete: remove added circuits one at a time, dearest branch first, keeping
+///    each removal only if the band and ratings still hold.
 ///
 /// **Substation**: from the exact flow after reinforcement (losses included — LinDistFlow
 /// would under-price it), expansion = (S - capacity)+ × $/kVA.
 ///
-/// Evaluating allocates only the result; one evaluator per thread.
+/// Evaluating reuses the solver's arrays (small allocations for the result only); use one
+/// evaluator per thread.
 public struct FeederInvestmentEvaluator: Sendable {
     /// The feeder, with its base loads.
     public let feeder: Feeder
@@ -125,6 +135,9 @@ public struct FeederInvestmentEvaluator: Sendable {
     let circuitCost: [Double]
     /// One circuit's rating by tree position, per unit (infinity when none).
     let ratingAt: [Double]
+    /// Scratch for the covering rule, by tree position.
+    var gain: [Double]
+    var cover: [Double]
 
     /// An evaluator for the feeder's normal switch state.
     ///
@@ -163,6 +176,8 @@ public struct FeederInvestmentEvaluator: Sendable {
         self.circuitCost = costs
         self.solver = DistFlowSolver(feeder: feeder, options: p.powerFlow)
         let perUnitPerKVA = 1 / (1000 * feeder.baseMVA)
+        self.gain = Array(repeating: 0, count: solver.busAt.count)
+        self.cover = gain
         self.ratingAt = solver.branchAt.map { b in
             guard b >= 0, let rating = feeder.branches[b].ratingKVA else { return .infinity }
             return rating * perUnitPerKVA
@@ -224,20 +239,16 @@ public struct FeederInvestmentEvaluator: Sendable {
                     solver.setCircuits(min(cap, max(needed, solver.circuits[b] + 1)), onBranch: b)
                     break
                 }
-                // Then the lowest voltage below the band.
-                var low = 0
-                for k in 1..<max(1, n) where solver.v[k] < solver.v[low] { low = k }
-                guard solver.v[low] < vMin2 * (1 - 1e-12) else { break reinforcing }
-                guard let k = bestBranch(toward: low, cap: cap, drop: { k, c in
-                    let b = solver.branchAt[k]
-                    let c = Double(c)
-                    let r = solver.rCircuit[b]
-                    let x = solver.xCircuit[b]
-                    return 2 * (r * solver.pSend[k] + x * solver.qSend[k]) / c - (r * r + x * x) * solver.ell[k] / (c * c)
-                }) else { break reinforcing }
+                // Then the buses below the band.
+                guard let k = coveringBranch(cap: cap, vMin2: vMin2) else { break reinforcing }
                 solver.setCircuits(solver.circuits[solver.branchAt[k]] + 1, onBranch: solver.branchAt[k])
             }
-            current = Result { () throws(PowerFlowError) in try solver.solveSummary(loads: loads, sourceVoltage: v0) }
+            current = Result { () throws(PowerFlowError) in try solver.solveSummary(loads: loads, sourceVoltage: v0, warm: true) }
+        }
+
+        // Reverse delete: drop circuits, dearest first, that the final plan does not need.
+        if case .success = current, violations.isEmpty, solver.circuits.contains(where: { $0 > 1 }), meetsLimits(vMin2: vMin2) {
+            current = prune(loads: loads, vMin2: vMin2, current: current)
         }
 
         // What is left broken.
@@ -269,6 +280,104 @@ public struct FeederInvestmentEvaluator: Sendable {
             before: before, after: current, reinforcements: reinforcements, substationLoadKVA: substationLoad,
             substationExpansionKVA: expansion, substationCost: expansion * parameters.substationCostPerKVA,
             violations: violations)
+    }
+
+    /// Exact drop in v across tree position k's branch with c circuits at the present flows.
+    func exactDrop(_ k: Int, circuits c: Int) -> Double {
+        let b = solver.branchAt[k]
+        let c = Double(c)
+        let r = solver.rCircuit[b]
+        let x = solver.xCircuit[b]
+        return 2 * (r * solver.pSend[k] + x * solver.qSend[k]) / c - (r * r + x * x) * solver.ell[k] / (c * c)
+    }
+
+    /// The branch whose next circuit covers the most voltage deficit per dollar: with gain
+    /// g_k = d(c) - d(c + 1) the drop it removes, its cover is Σ over buses j below the band
+    /// and below it of min(deficit_j, g_k) (the greedy for submodular cover). Ties go to
+    /// the branch nearer the source.
+    private mutating func coveringBranch(cap: Int, vMin2: Double) -> Int? {
+        let n = solver.busAt.count
+        for k in 1..<max(1, n) {
+            let c = solver.circuits[solver.branchAt[k]]
+            gain[k] = c < cap ? exactDrop(k, circuits: c) - exactDrop(k, circuits: c + 1) : 0
+            cover[k] = 0
+        }
+        for j in 1..<max(1, n) where solver.v[j] < vMin2 * (1 - 1e-12) {
+            let deficit = vMin2 - solver.v[j]
+            var k = j
+            while k > 0 {
+                cover[k] += min(deficit, gain[k])
+                k = solver.parentAt[k]
+            }
+        }
+        var best: Int? = nil
+        var bestScore = 0.0
+        for k in 1..<max(1, n) where cover[k] > 0 {
+            let cost = circuitCost[solver.branchAt[k]]
+            let score = cost > 0 ? cover[k] / cost : cover[k] * 1e30
+            if score > bestScore {
+                best = k
+                bestScore = score
+            }
+        }
+        return best
+    }
+
+    /// Removes circuits one at a time, dearest branch first, keeping each removal only if
+    /// the band and ratings still hold; returns the final flow.
+    private mutating func prune(
+        loads: BusLoads, vMin2: Double, current: Result<PowerFlowSummary, PowerFlowError>
+    ) -> Result<PowerFlowSummary, PowerFlowError> {
+        var current = current
+        let n = solver.busAt.count
+        // From this (most reinforced) state: a removal whose extra drop at the present
+        // flows already exceeds the smallest voltage slack below the branch must fail, and
+        // stays hopeless as other circuits go (flows grow, slack shrinks). Skip those.
+        for k in 0..<n { cover[k] = solver.v[k] - vMin2 }
+        var k = n - 1
+        while k > 0 {
+            cover[solver.parentAt[k]] = min(cover[solver.parentAt[k]], cover[k])
+            k -= 1
+        }
+        let added = solver.circuits.indices.filter { solver.circuits[$0] > 1 }
+            .sorted { circuitCost[$0] != circuitCost[$1] ? circuitCost[$0] > circuitCost[$1] : $0 < $1 }
+        let hopeless = added.map { b in
+            let k = solver.positionOfBranch(b)
+            let c = solver.circuits[b]
+            return exactDrop(k, circuits: c - 1) - exactDrop(k, circuits: c) > cover[k]
+        }
+        for (b, skip) in zip(added, hopeless) where !skip {
+            while solver.circuits[b] > 1 {
+                solver.setCircuits(solver.circuits[b] - 1, onBranch: b)
+                let trial = Result { () throws(PowerFlowError) in
+                    try solver.solveSummary(loads: loads, sourceVoltage: parameters.sourceVoltage, warm: true)
+                }
+                if case .success = trial, meetsLimits(vMin2: vMin2) {
+                    current = trial
+                } else {
+                    solver.setCircuits(solver.circuits[b] + 1, onBranch: b)
+                    break
+                }
+            }
+        }
+        // Leave the solver on the kept plan.
+        if case .success = current {
+            current = Result { () throws(PowerFlowError) in
+                try solver.solveSummary(loads: loads, sourceVoltage: parameters.sourceVoltage, warm: true)
+            }
+        }
+        return current
+    }
+
+    /// Whether the last solve keeps every bus above the band floor and every branch within
+    /// its rating.
+    private func meetsLimits(vMin2: Double) -> Bool {
+        let n = solver.busAt.count
+        for k in 0..<n where solver.v[k] < vMin2 * (1 - 1e-12) { return false }
+        for k in 1..<max(1, n) where ratingAt[k].isFinite {
+            if apparentPower(at: k) > ratingAt[k] * Double(solver.circuits[solver.branchAt[k]]) * (1 + 1e-9) { return false }
+        }
+        return true
     }
 
     /// Apparent power of the branch feeding tree position k, the larger end, per unit.

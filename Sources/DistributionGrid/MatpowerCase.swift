@@ -23,8 +23,10 @@ public struct MatpowerMatrix: Sendable, Equatable, CustomStringConvertible {
         index < lines.count && lines[index] > 0 ? lines[index] : nil
     }
 
+    /// Equal values, wherever they were read from.
     public static func == (a: MatpowerMatrix, b: MatpowerMatrix) -> Bool { a.rows == b.rows }
 
+    /// The matrix size, e.g. "33×13 matrix".
     public var description: String { "\(rows.count)×\(columnCount) matrix" }
 }
 
@@ -58,6 +60,7 @@ public struct MatpowerCase: Sendable, Equatable {
         /// The values.
         public var matrix: MatpowerMatrix
 
+        /// A named matrix.
         public init(name: String, matrix: MatpowerMatrix) {
             self.name = name
             self.matrix = matrix
@@ -139,6 +142,7 @@ public struct MatpowerCase: Sendable, Equatable {
         try validate()
     }
 
+    /// Equal data, whatever the file name and source lines.
     public static func == (a: MatpowerCase, b: MatpowerCase) -> Bool {
         a.name == b.name && a.version == b.version && a.baseMVA == b.baseMVA && a.bus == b.bus
             && a.gen == b.gen && a.branch == b.branch && a.gencost == b.gencost
@@ -160,24 +164,31 @@ public struct MatpowerCase: Sendable, Equatable {
 extension MatpowerCase {
     /// 0-based column indices of `mpc.bus` (MATPOWER's `idx_bus` minus one).
     public enum BusColumn {
+        /// BUS_I, BUS_TYPE, PD, QD, GS, BS, BUS_AREA.
         public static let number = 0, type = 1, pd = 2, qd = 3, gs = 4, bs = 5, area = 6
+        /// VM, VA, BASE_KV, ZONE, VMAX, VMIN.
         public static let vm = 7, va = 8, baseKV = 9, zone = 10, vmax = 11, vmin = 12
     }
 
     /// 0-based column indices of `mpc.gen` (MATPOWER's `idx_gen` minus one).
     public enum GenColumn {
+        /// GEN_BUS, PG, QG, QMAX, QMIN, VG, MBASE.
         public static let bus = 0, pg = 1, qg = 2, qmax = 3, qmin = 4, vg = 5, mBase = 6
+        /// GEN_STATUS, PMAX, PMIN.
         public static let status = 7, pmax = 8, pmin = 9
     }
 
     /// 0-based column indices of `mpc.branch` (MATPOWER's `idx_brch` minus one).
     public enum BranchColumn {
+        /// F_BUS, T_BUS, BR_R, BR_X, BR_B, RATE_A, RATE_B, RATE_C.
         public static let from = 0, to = 1, r = 2, x = 3, b = 4, rateA = 5, rateB = 6, rateC = 7
+        /// TAP, SHIFT, BR_STATUS, ANGMIN, ANGMAX.
         public static let ratio = 8, angle = 9, status = 10, angmin = 11, angmax = 12
     }
 
     /// MATPOWER bus types.
     public enum BusType {
+        /// PQ (load), PV (voltage-controlled), REF (slack), NONE (isolated).
         public static let pq = 1, pv = 2, slack = 3, isolated = 4
     }
 

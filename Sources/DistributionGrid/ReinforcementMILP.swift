@@ -38,6 +38,9 @@ extension FeederInvestmentEvaluator {
     public func optimalReinforcement(
         loads: BusLoads, maxRounds: Int = 200, limits: LPLimits = LPLimits(maxSeconds: 60)
     ) throws -> ReinforcementOptimum {
+        guard loads.count == feeder.buses.count else {
+            throw PowerFlowError.invalidInput("loads for \(loads.count) buses, the feeder has \(feeder.buses.count)")
+        }
         precondition(loads.pKW.allSatisfy { $0 >= 0 } && loads.qKVAr.allSatisfy { $0 >= 0 }, "the relaxation needs non-negative loads")
         var check = DistFlowSolver(feeder: feeder, options: parameters.powerFlow)
         let v0 = parameters.sourceVoltage * parameters.sourceVoltage

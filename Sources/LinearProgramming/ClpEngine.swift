@@ -16,6 +16,9 @@ final class ClpEngine: SolverEngine {
     init(_ program: LinearProgram) {
         model = Clp_newModel()
         Clp_setLogLevel(model, 0)
+        // Scaling is redone on every re-solve after a change; the models here are small and
+        // well scaled, and without it warm re-solves are faster.
+        Clp_scaling(model, 0)
         let sign = program.sense == .maximize ? -1.0 : 1.0
         columnLower = program.variables.map { ClpEngine.clpValue($0.lower) }
         columnUpper = program.variables.map { ClpEngine.clpValue($0.upper) }

@@ -2,7 +2,7 @@ import InputParsing
 import Restoration
 
 /// Where the planner's local clusters come from.
-public enum ClusterSource: Sendable, Equatable {
+public enum ClusterAssignment: Sendable, Equatable {
     /// Louvain community detection on the flow-weighted network (deterministic).
     case louvain
     /// A CSV table `node,cluster` next to the manifest.
@@ -74,7 +74,7 @@ public struct CaseParameters: Sendable, Equatable {
     /// Investment budget B, USD.
     public var budgetUSD: Double = 30e6
     /// Cluster source for the small-world model.
-    public var clusters: ClusterSource = .louvain
+    public var clusters: ClusterAssignment = .louvain
     /// M: maximum stations inside one cluster.
     public var maxStationsPerCluster: Int = 6
     /// N: maximum stations on long-range (inter-cluster) links.

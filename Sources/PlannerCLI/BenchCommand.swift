@@ -5,6 +5,9 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print timings (use a release build: swift build -c release).",
-        subcommands: [GridBenchCommand.self, TrafficBenchCommand.self]
+        subcommands: [
+            PlannerBenchCommand.self, TrafficBenchCommand.self, GridBenchCommand.self, SmallWorldBenchCommand.self,
+            PlotBenchCommand.self,
+        ]
     )
 }

@@ -43,12 +43,29 @@ struct GridBenchCommand: ParsableCommand {
     @Flag(help: "Also solve each plan's reinforcement exactly (MILP) and report the greedy's gap.")
     var milp = false
 
+    @Option(help: "Cost per circuit-km, $/km; uses made-up route lengths of 0.4-2.4 km (uneven, so costs differ by branch).")
+    var costPerKM = 0.0
+
+    @Option(help: "Give every branch this rating in kVA (0: keep the case's ratings).")
+    var rating = 0.0
+
     mutating func validate() throws {
         guard batches > 0, perBatch > 0, plans > 0 else { throw ValidationError("--batches, --per-batch and --plans must be positive") }
     }
 
     func run() throws {
-        let feeder = try Feeder(matpowerFile: matpower)
+        var feeder = try Feeder(matpowerFile: matpower)
+        if costPerKM > 0 || rating > 0 {
+            let branches = feeder.branches.enumerated().map { index, branch in
+                var b = branch
+                if costPerKM > 0 { b.lengthKM = 0.4 + Double((index * 7) % 11) * 0.2 }
+                if rating > 0 { b.ratingKVA = rating }
+                return b
+            }
+            feeder = try Feeder(
+                name: feeder.name, baseKV: feeder.baseKV, baseMVA: feeder.baseMVA, buses: feeder.buses, branches: branches,
+                substation: feeder.substation, sourceVoltage: feeder.sourceVoltage)
+        }
         let source = feeder.sourceVoltage
         print("\(feeder.name): \(feeder.buses.count) buses; \(batches) batches × \(perBatch) solves")
 
@@ -85,7 +102,8 @@ struct GridBenchCommand: ParsableCommand {
             }
             stationSets.append(set)
         }
-        let parameters = InvestmentParameters(sourceVoltage: sourceVoltage, substationCapacityKVA: capacity, costPerCircuit: circuitCost)
+        let parameters = InvestmentParameters(
+            sourceVoltage: sourceVoltage, substationCapacityKVA: capacity, costPerCircuit: circuitCost, costPerCircuitKM: costPerKM)
         var evaluator = try FeederInvestmentEvaluator(feeder: feeder, parameters: parameters)
         var times: [Double] = []
         var results: [FeederInvestment] = []

@@ -8,7 +8,7 @@ struct GridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid",
         abstract: "Radial feeder power flow (exact DistFlow and LinDistFlow).",
-        subcommands: [GridPowerFlowCommand.self]
+        subcommands: [GridPowerFlowCommand.self, GridCostCommand.self]
     )
 }
 
@@ -97,6 +97,12 @@ struct GridPowerFlowCommand: ParsableCommand {
     }
 }
 
+/// A malformed command-line value, reported without the usage text.
+struct GridArgumentError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// One `--load BUS=KW[:KVAR]` argument.
 struct ExtraLoad {
     var bus: Int
@@ -106,19 +112,19 @@ struct ExtraLoad {
     init(_ text: String, feeder: Feeder) throws {
         let parts = text.split(separator: "=", maxSplits: 1)
         guard parts.count == 2, let number = Int(parts[0].trimmingSpaces()) else {
-            throw ValidationError("--load \(text): expected BUS=KW[:KVAR], e.g. 18=1000 or 18=1000:300")
+            throw GridArgumentError("--load \(text): expected BUS=KW[:KVAR], e.g. 18=1000 or 18=1000:300")
         }
         guard let bus = feeder.index(ofBus: number) else {
-            throw ValidationError("--load \(text): bus \(number) is not in \(feeder.name)")
+            throw GridArgumentError("--load \(text): bus \(number) is not in \(feeder.name)")
         }
         let values = parts[1].split(separator: ":", omittingEmptySubsequences: false)
         guard (1...2).contains(values.count), let p = Double(values[0].trimmingSpaces()), p.isFinite else {
-            throw ValidationError("--load \(text): expected a number of kW after '='")
+            throw GridArgumentError("--load \(text): expected a number of kW after '='")
         }
         var q = 0.0
         if values.count == 2 {
             guard let parsed = Double(values[1].trimmingSpaces()), parsed.isFinite else {
-                throw ValidationError("--load \(text): expected a number of kVAr after ':'")
+                throw GridArgumentError("--load \(text): expected a number of kVAr after ':'")
             }
             q = parsed
         }

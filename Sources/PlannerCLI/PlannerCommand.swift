@@ -6,7 +6,8 @@ struct PlannerCommand: ParsableCommand {
         commandName: "planner",
         abstract: "Many-objective planner for EV charging stations on coupled traffic and power networks.",
         subcommands: [
-            ValidateCommand.self, CaseCommand.self, TrafficCommand.self, GridCommand.self, BenchCommand.self,
+            RunCommand.self, EnumerateCommand.self, EvaluateCommand.self, ValidateCommand.self, CaseCommand.self,
+            SmallWorldCommand.self, TrafficCommand.self, GridCommand.self, BenchmarkCommand.self, BenchCommand.self, PlotCommand.self,
         ]
     )
 }

@@ -151,6 +151,8 @@ public struct ClusterModel: Sendable {
     private let edgeRoles: [Int]
     private let clusterUtility: [Double]
     private let linkUtility: [Double]
+    private let clusterIsLocal: [Bool]
+    private let linkIsStrong: [Bool]
     private let coverableDensity: [Double]  // D(c) for local clusters, 0 otherwise
     private let totalLocalDensity: Double
 
@@ -276,6 +278,8 @@ public struct ClusterModel: Sendable {
         self.edgeRoles = roles
         self.clusterUtility = built.map(\.utility)
         self.linkUtility = links.map(\.utility)
+        self.clusterIsLocal = built.map(\.isLocal)
+        self.linkIsStrong = links.map(\.meetsFlowThreshold)
         self.coverableDensity = built.map { $0.isLocal ? $0.density : 0 }
         self.totalLocalDensity = coverableDensity.reduce(0, +)
     }
@@ -299,9 +303,17 @@ public struct ClusterModel: Sendable {
 
     /// Z2, the station counts and the violations in one pass over `stationEdges`.
     public func assess(stationEdges: some Sequence<Int>) -> StationAssessment {
+        let edgeWords = (edgeRoles.count + 63) >> 6, clusterWords = (clusters.count + 63) >> 6
+        // Stack scratch for the two bitsets: this runs once per plan evaluation.
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: edgeWords + clusterWords) { bits in
+            bits.initialize(repeating: 0)
+            return assess(stationEdges, seen: bits.baseAddress!, served: bits.baseAddress! + edgeWords)
+        }
+    }
+
+    private func assess(_ stationEdges: some Sequence<Int>, seen: UnsafeMutablePointer<UInt64>,
+                        served: UnsafeMutablePointer<UInt64>) -> StationAssessment {
         let edgeCount = edgeRoles.count
-        var seen = [UInt64](repeating: 0, count: (edgeCount + 63) >> 6)
-        var served = [UInt64](repeating: 0, count: (clusters.count + 63) >> 6)
         var sum = 0.0, covered = 0.0
         var clusterStations = 0, clustersServed = 0, longRangeStations = 0
         var sparse = 0, weak = 0
@@ -319,13 +331,13 @@ public struct ClusterModel: Sendable {
                     clustersServed += 1
                     sum += clusterUtility[role]
                     covered += coverableDensity[role]
-                    if !clusters[role].isLocal { sparse += 1 }
+                    if !clusterIsLocal[role] { sparse += 1 }
                 }
             } else {
                 let link = -role - 1
                 longRangeStations += 1
                 sum += linkUtility[link]
-                if !longRangeLinks[link].meetsFlowThreshold { weak += 1 }
+                if !linkIsStrong[link] { weak += 1 }
             }
         }
         let share = totalLocalDensity > 0 ? covered / totalLocalDensity : 1

@@ -159,3 +159,75 @@ extension ClusterModel {
         }
     }
 }
+
+/// The average travel time between the nodes of two clusters along the network.
+public struct InterClusterTravelTime: Hashable, Sendable {
+    /// The lower cluster label.
+    public var firstCluster: Int
+    /// The higher cluster label.
+    public var secondCluster: Int
+    /// sum (q_ij + q_ji) T_ij / sum (q_ij + q_ji) over i in the first cluster and j in the
+    /// second, T the shortest travel time; the plain mean over node pairs when no demand.
+    public var averageTravelTime: Double
+    /// sum (q_ij + q_ji) over those node pairs.
+    public var demand: Double
+}
+
+extension ClusterModel {
+    /// ATT between every pair of clusters, whether or not a link joins them directly:
+    /// the demand-weighted mean shortest-path travel time between their nodes on link
+    /// times `travelTimes`. With user-equilibrium link times every used route takes the
+    /// shortest time, so this is the travel time the trips between the clusters see.
+    /// Pairs come as (0,1), (0,2), ..., (K-2,K-1); infinity where no path exists.
+    public func interClusterTravelTimes(travelTimes: [Double], demand: [[Double]]) throws -> [InterClusterTravelTime] {
+        let n = graph.nodeCount
+        guard travelTimes.count == graph.edgeCount else {
+            throw SmallWorldError.countMismatch(what: "link travel times", expected: graph.edgeCount, got: travelTimes.count)
+        }
+        for (index, value) in travelTimes.enumerated() where !(value.isFinite && value >= 0) {
+            throw SmallWorldError.invalidValue(what: "link travel time of edge", index: index, value: value,
+                                               expected: "a non-negative finite number")
+        }
+        guard demand.count == n else { throw SmallWorldError.countMismatch(what: "demand rows", expected: n, got: demand.count) }
+        for (i, row) in demand.enumerated() {
+            guard row.count == n else { throw SmallWorldError.countMismatch(what: "demand row \(i)", expected: n, got: row.count) }
+            for (j, q) in row.enumerated() where !(q.isFinite && q >= 0) {
+                throw SmallWorldError.invalidValue(what: "demand from node \(i) to node", index: j, value: q,
+                                                   expected: "a non-negative finite number")
+            }
+        }
+        let timed = Graph(validatedNodeCount: n, edges: zip(graph.edges, travelTimes).map { Edge($0.u, $0.v, weight: $1) })
+        let time = timed.distanceMatrix(metric: .weights)
+        var result: [InterClusterTravelTime] = []
+        for a in clusters.indices {
+            for b in clusters.indices where b > a {
+                var weighted = 0.0, weight = 0.0, plain = 0.0, pairs = 0.0
+                for i in clusters[a].nodes {
+                    for j in clusters[b].nodes {
+                        let q = demand[i][j] + demand[j][i]
+                        let t = time[i][j]
+                        if q > 0 { weighted += q * t; weight += q }
+                        plain += t
+                        pairs += 1
+                    }
+                }
+                result.append(InterClusterTravelTime(firstCluster: a, secondCluster: b,
+                                                     averageTravelTime: weight > 0 ? weighted / weight : plain / pairs,
+                                                     demand: weight))
+            }
+        }
+        return result
+    }
+
+    /// Inter-cluster ATT before and after a plan on the same demand (seed 003 Table III).
+    public func compareInterClusterTravelTimes(before: [Double], after: [Double], demand: [[Double]]) throws -> [TravelTimeComparison] {
+        let base = try interClusterTravelTimes(travelTimes: before, demand: demand)
+        let plan = try interClusterTravelTimes(travelTimes: after, demand: demand)
+        return zip(base, plan).map { b, a in
+            TravelTimeComparison(firstCluster: b.firstCluster, secondCluster: b.secondCluster,
+                                 before: b.averageTravelTime, after: a.averageTravelTime,
+                                 improvementPercent: b.averageTravelTime > 0 && b.averageTravelTime.isFinite
+                                     ? (b.averageTravelTime - a.averageTravelTime) / b.averageTravelTime * 100 : 0)
+        }
+    }
+}

@@ -2,10 +2,11 @@ import Foundation  // NSLock for the reference cache
 
 /// How the random and lattice references of sigma and omega are drawn.
 public struct SmallWorldOptions: Hashable, Sendable {
-    /// Random references averaged for C_r and L_r.
+    /// Random references averaged for C_r and L_r (with 0, sigma and omega are nil).
     public var randomSamples: Int
     /// Accepted double-edge swaps per edge in each random reference (10 is the usual
     /// Maslov-Sneppen choice; mixing is complete well before that on sparse graphs).
+    /// 0 or less leaves each reference equal to the graph.
     public var swapsPerEdge: Double
     /// The seed; sample `i` uses its own GSL mt19937 stream derived from it.
     public var seed: UInt64

@@ -62,7 +62,9 @@ import Testing
         var check = DistFlowSolver(feeder: feeder)
         for r in result.reinforcements { check.setCircuits(1 + r.addedCircuits, onBranch: r.branch) }
         let s = try check.solveSummary(loads: feeder.baseLoads, sourceVoltage: 1.0)
-        #expect(s == (try result.after.get()))
+        let after = try result.after.get()
+        // Within the sweep tolerance (the evaluator re-solves from warm starts).
+        #expect(abs(s.minVoltage - after.minVoltage) < 1e-9 && abs(s.lossesKW - after.lossesKW) < 1e-6)
     }
 
     @Test func loadBeyondLoadabilityIsReinforcedUntilSolvable() throws {

@@ -234,3 +234,54 @@ func inputError(_ body: () throws -> Void) -> InputError? {
         #expect(!partial.contains(feeder.bus(18)) && partial.order.count == 32)
     }
 }
+
+@Suite struct MatlabSyntaxTests {
+    @Test func acceptsTheMatlabFormsCaseFilesUse() throws {
+        let text = """
+            function mpc = syntax
+            %{
+            a block comment with mpc.bus = [ 1 2 3 ]; inside
+            %}
+            mpc.version = '2';
+            mpc.baseMVA = 100;
+            mpc.bus = [
+            \t1, 3, 0, 0, 0, 0, 1, 1.02, 0, 11, 1, 1.1, 0.9
+            \t2  1  1.5e-1  0.05 ...  loads in MW already
+            \t   0 0 1 1 0 11 1 1.1 0.9;
+            ];
+            mpc.gen = [ 1 0 0 Inf -Inf 1.02 100 1 10 0 ];
+            mpc.branch = [ 1 2 0.01 0.02 0 0 0 0 0 0 1 -360 360 ];
+            mpc.areas = [ 1 1 ];
+            """
+        let mpc = try MatpowerCase(text: text, file: "syntax.m")
+        #expect(mpc.bus.rows.count == 2)
+        #expect(mpc.bus.rows[1][2] == 0.15)
+        #expect(mpc.gen.rows[0][3] == .infinity && mpc.gen.rows[0][4] == -.infinity)
+        #expect(mpc.otherMatrices == [.init(name: "areas", matrix: MatpowerMatrix(rows: [[1, 1]]))])
+        #expect(try MatpowerCase(text: mpc.text, file: "again.m") == mpc)
+        let feeder = try Feeder(matpower: mpc)
+        #expect(feeder.sourceVoltage == 1.02)
+        // Z_base = 11² / 100 = 1.21 ohm.
+        #expect(abs(feeder.branches[0].rOhm - 0.0121) < 1e-15)
+        #expect(feeder.buses[1].pKW == 150)
+    }
+
+    @Test func refusesExpressionsInsideMatrices() {
+        let error = inputError {
+            _ = try MatpowerCase(text: "mpc.version = '2';\nmpc.baseMVA = 1;\nmpc.bus = [1 3 0 0 0 0 1 1 - 1 0 10 1 1 1];", file: "x.m")
+        }
+        #expect(error?.line == 3 && error?.message.contains("expected a number, found \"-\"") == true)
+    }
+
+    @Test func manualFeedersAreChecked() {
+        let bus = Feeder.Bus(number: 1, pKW: 0, qKVAr: 0)
+        #expect(throws: FeederError.invalidBus(bus: 1, "appears twice (indices 0 and 1)")) {
+            try Feeder(name: "x", baseKV: 10, buses: [bus, bus], branches: [.init(from: 0, to: 1, rOhm: 1, xOhm: 1)], substation: 0)
+        }
+        #expect(throws: FeederError.self) {
+            try Feeder(
+                name: "x", baseKV: 10, buses: [bus, .init(number: 2, pKW: 0, qKVAr: 0)],
+                branches: [.init(from: 0, to: 1, rOhm: -1, xOhm: 1)], substation: 0)
+        }
+    }
+}
