@@ -221,6 +221,7 @@ enum NdPReport {
         summary["integer_plan_feasible"] = solution.integerPlanFeasible
         summary["saturated_links"] = saturated.count
         summary["wardrop_relative_gap"] = solution.wardropGap
+        summary["method"] = solution.method.rawValue
         summary["column_generation_rounds"] = solution.rounds
         summary["route_columns"] = solution.columnCount
         summary["solve_seconds"] = seconds
@@ -249,11 +250,11 @@ enum NdPReport {
             "unserved         \(solution.unservedConventional) conventional, \(solution.unservedEV) EV veh/h"
                 + (solution.evPairsWithoutRoute > 0 ? " (\(solution.evPairsWithoutRoute) EV OD pairs without a feasible route)" : ""),
             solution.unserved > 1e-9
-                ? "status           INFEASIBLE within capacities: \(solution.unserved) veh/h unserved at penalty \(problem.parameters.unservedPenalty)"
+                ? "status           INFEASIBLE within capacities: \(solution.unserved) veh/h unserved at penalty \(problem.parameters.unservedPenalty) (pi then carries the penalty: UE times are not meaningful)"
                 : "status           all demand served",
             "lanes            \(solution.integerLanes.reduce(0, +)) (LP \(solution.lanes.reduce(0, +))), spots \(solution.integerSpots.reduce(0, +)) (LP \(solution.spots.reduce(0, +)))",
             "Wardrop gap      \(solution.wardropGap)",
-            "CG rounds        \(solution.rounds), \(solution.columnCount) route columns",
+            "method           \(solution.method.rawValue): \(solution.rounds) column-generation rounds, \(solution.columnCount) route columns",
             "wall time        \(String(format: "%.6f", seconds)) s",
         ]
         if let scale { lines.append("lambda*          \(scale.scale) (\(scale.bottlenecks.count) bottleneck arcs)") }
