@@ -1,5 +1,6 @@
 import DistributionGrid
 import Foundation
+import Restoration
 import SmallWorld
 import TrafficEquilibrium
 
@@ -24,6 +25,8 @@ public struct PlanEvaluator: Sendable {
     public let roadArcs: [[Int]]
     /// Demand-weighted distance from every node to its nearest station (seed 003 Fig. 7).
     public let stationAccess: StationAccessModel
+    /// Restoration values by station-bus multiset (cached, thread-safe; fast evaluator).
+    public let restoration: RestorationEvaluator
     let investmentTemplate: FeederInvestmentEvaluator
     let totalEVDemand: Double
 
@@ -34,23 +37,8 @@ public struct PlanEvaluator: Sendable {
         let p = plannerCase.parameters
         let network = plannerCase.network
         let demand = plannerCase.demand.scaled(by: p.demandScale)
-        let split = NdPProblem.splitDemand(demand, evShare: p.evShare)
-        totalEVDemand = split.ev.interzonalTotal
-        var ndp = NdPParameters(linkCount: network.links.count, siteCount: plannerCase.candidates.count)
-        ndp.travelTimeValue = p.travelTimeValueOmega
-        ndp.unservedPenalty = p.unservedDemandPenaltyUSD
-        ndp.laneCost = plannerCase.laneCostUSD
-        ndp.laneCapacity = plannerCase.laneCapacityVehPerH
-        ndp.maxLanes = plannerCase.laneCapacityVehPerH.map { $0 > 0 ? Double(p.maxNewLanesPerLink) : 0 }
-        ndp.spotCost = [Double](repeating: p.spotCostUSD, count: plannerCase.candidates.count)
-        ndp.maxSpots = [Double](repeating: Double(p.maxSpotsPerStation), count: plannerCase.candidates.count)
-        ndp.servicePerSpot = p.servicePerSpotVehPerH
-        ndp.serviceBase = p.serviceBaseVehPerH
-        ndp.chargingShare = p.chargingShare
-        ndp.range = EVRangeModel(range: p.evRangeKm, originSOC: p.socOrigin, destinationSOC: p.socDestination)
-        trafficProblem = NdPProblem(
-            network: network, conventionalDemand: split.conventional, evDemand: split.ev,
-            sites: plannerCase.candidates.map(\.arcs), parameters: ndp)
+        trafficProblem = Self.trafficProblem(for: plannerCase)
+        totalEVDemand = trafficProblem.evDemand.interzonalTotal
 
         roadArcs = network.roads()
         var edgeOfArc = [Int](repeating: -1, count: network.links.count)
@@ -90,12 +78,39 @@ public struct PlanEvaluator: Sendable {
         stationAccess = try StationAccessModel(
             graph: graph, lengths: roadArcs.map { network.links[$0[0]].length }, demand: matrix)
 
+        restoration = try plannerCase.restorationEvaluator()
+
         investmentTemplate = try FeederInvestmentEvaluator(
             feeder: plannerCase.feeder,
             parameters: InvestmentParameters(
                 sourceVoltage: p.sourceVoltagePU, voltageBand: p.minVoltagePU...p.maxVoltagePU,
                 substationCapacityKVA: p.substationCapacityKVA,
                 substationCostPerKVA: p.substationExpansionCostUSDPerKVA, costPerCircuit: p.lineCostUSD))
+    }
+
+    /// The traffic side of a case as an NdP problem: demand scaled and split by the EV
+    /// share, lanes from the road-upgrade table, one site per candidate (both directions of
+    /// its road), the case's station and EV parameters. Money stays in USD.
+    public static func trafficProblem(for plannerCase: PlannerCase) -> NdPProblem {
+        let p = plannerCase.parameters
+        let network = plannerCase.network
+        let sites = plannerCase.candidates.count
+        var parameters = NdPParameters(linkCount: network.linkCount, siteCount: sites)
+        parameters.travelTimeValue = p.travelTimeValueOmega
+        parameters.unservedPenalty = p.unservedDemandPenaltyUSD
+        parameters.laneCost = plannerCase.laneCostUSD
+        parameters.laneCapacity = plannerCase.laneCapacityVehPerH
+        parameters.maxLanes = plannerCase.laneCapacityVehPerH.map { $0 > 0 ? Double(p.maxNewLanesPerLink) : 0 }
+        parameters.spotCost = [Double](repeating: p.spotCostUSD, count: sites)
+        parameters.maxSpots = [Double](repeating: Double(p.maxSpotsPerStation), count: sites)
+        parameters.servicePerSpot = p.servicePerSpotVehPerH
+        parameters.serviceBase = p.serviceBaseVehPerH
+        parameters.chargingShare = p.chargingShare
+        parameters.range = EVRangeModel(range: p.evRangeKm, originSOC: p.socOrigin, destinationSOC: p.socDestination)
+        let split = NdPProblem.splitDemand(plannerCase.demand.scaled(by: p.demandScale), evShare: p.evShare)
+        return NdPProblem(
+            network: network, conventionalDemand: split.conventional, evDemand: split.ev,
+            sites: plannerCase.candidates.map(\.arcs), parameters: parameters)
     }
 
     /// Per-thread state: the warm traffic LP and the feeder evaluator's buffers.
@@ -174,12 +189,13 @@ public struct PlanEvaluator: Sendable {
             unservedEVVehPerH: traffic.unservedEV,
             gridLimitViolations: investment.violations.count)
         let feederBus = { (index: Int) in plannerCase.feeder.buses[index].number }
+        let restored = try restoration.value(stations: stations.map(\.bus).sorted())
         return PlanEvaluation(
             plan: plan.description, stations: stations,
             objectives: PlanEvaluation.Objectives(
                 travelTimeVehMin: traffic.equilibriumTravelTime,
                 travelTimeCostUSD: traffic.equilibriumTravelTime * p.travelTimeValueOmega,
-                utilityZ2: assessment.utility, investmentUSD: costs.totalUSD, restorationUSDPerYear: nil),
+                utilityZ2: assessment.utility, investmentUSD: costs.totalUSD, restorationUSDPerYear: restored.usdPerYear),
             costs: costs,
             traffic: PlanEvaluation.Traffic(
                 systemTimeVehMin: traffic.systemTravelTime, equilibriumTimeVehMin: traffic.equilibriumTravelTime,
@@ -201,7 +217,13 @@ public struct PlanEvaluator: Sendable {
                 coveredDensityShare: assessment.coveredDensityShare,
                 averageDistanceToStationKm: stationEdges.isEmpty
                     ? nil : stationAccess.averageDistanceToNearestStation(stationEdges: stationEdges)),
-            restoration: [], violations: violations)
+            restoration: restored.perScenario.map { s in
+                PlanEvaluation.ScenarioValue(
+                    scenario: s.scenario, probability: s.probability, servedWithPlan: s.withFleets.weightedEnergyKWh,
+                    servedWithout: s.withoutFleets.weightedEnergyKWh,
+                    valueUSDPerYear: p.stormsPerYear * s.probability * s.gainWeightedKWh * p.vollUSDPerWeightedKWh)
+            },
+            violations: violations)
     }
 
     /// Flow and UE travel time (t0 + π, flow-weighted over the road's directions) per

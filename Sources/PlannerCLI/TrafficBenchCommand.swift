@@ -62,7 +62,7 @@ struct TrafficBenchCommand: ParsableCommand {
         let plannerCase = try failOnInput {
             self.case == "builtin" ? try PlannerCase.builtIn() : try PlannerCase.load(manifestPath: self.case)
         }
-        let problem = ndpProblem(for: plannerCase)
+        let problem = PlanEvaluator.trafficProblem(for: plannerCase)
         guard let lpBackend = LPBackend(rawValue: backend) else { throw ValidationError("--backend must be clp or glpk") }
         let sites = problem.sites.count
         print("")

@@ -65,14 +65,14 @@ struct TrafficNdPCommand: ParsableCommand {
             let plannerCase = try failOnInput {
                 casePath == "builtin" ? try PlannerCase.builtIn() : try PlannerCase.load(manifestPath: casePath)
             }
-            var built = ndpProblem(for: plannerCase)
+            var built = PlanEvaluator.trafficProblem(for: plannerCase)
             if let demandScale {
                 built.conventionalDemand = built.conventionalDemand.scaled(by: demandScale)
                 built.evDemand = built.evDemand.scaled(by: demandScale)
             }
             if let unservedPenalty { built.parameters.unservedPenalty = unservedPenalty }
             problem = built
-            stations = try parsePlan(plan, count: plannerCase.candidates.count)
+            stations = try Plan(bitString: plan, siteCount: plannerCase.candidates.count).bits
             siteNames = plannerCase.candidates.map { "\($0.id)" }
         } else {
             throw ValidationError("give either --net and --trips, or --case and --plan")
@@ -93,46 +93,6 @@ struct TrafficNdPCommand: ParsableCommand {
         print(NdPReport.summaryText(problem: problem, solution: solution, scale: scale, seconds: solveTime.seconds))
         print("wrote            \(out)/{summary.json,links.csv,od.csv,routes.csv,sites.csv}")
     }
-}
-
-/// Parses a plan string of 0/1 characters (spaces, commas and underscores ignored).
-func parsePlan(_ text: String, count: Int) throws -> [Bool] {
-    var bits: [Bool] = []
-    for char in text where !" ,_".contains(char) {
-        switch char {
-        case "0": bits.append(false)
-        case "1": bits.append(true)
-        default: throw ValidationError("--plan: expected 0 or 1, found '\(char)'")
-        }
-    }
-    guard bits.count == count else {
-        throw ValidationError("--plan: expected \(count) bits (one per candidate site), found \(bits.count)")
-    }
-    return bits
-}
-
-/// The traffic side of a case as an NdP problem: demand scaled and split by the EV share,
-/// lanes from the road-upgrade table, one site per candidate, the case's station and EV
-/// parameters. Money stays in the case's unit (USD).
-func ndpProblem(for plannerCase: PlannerCase) -> NdPProblem {
-    let p = plannerCase.parameters
-    let network = plannerCase.network
-    var parameters = NdPParameters(linkCount: network.linkCount, siteCount: plannerCase.candidates.count)
-    parameters.travelTimeValue = p.travelTimeValueOmega
-    parameters.unservedPenalty = p.unservedDemandPenaltyUSD
-    parameters.laneCost = plannerCase.laneCostUSD
-    parameters.laneCapacity = plannerCase.laneCapacityVehPerH
-    parameters.maxLanes = plannerCase.laneCapacityVehPerH.map { $0 > 0 ? Double(p.maxNewLanesPerLink) : 0 }
-    parameters.spotCost = [Double](repeating: p.spotCostUSD, count: plannerCase.candidates.count)
-    parameters.maxSpots = [Double](repeating: Double(p.maxSpotsPerStation), count: plannerCase.candidates.count)
-    parameters.servicePerSpot = p.servicePerSpotVehPerH
-    parameters.serviceBase = p.serviceBaseVehPerH
-    parameters.chargingShare = p.chargingShare
-    parameters.range = EVRangeModel(range: p.evRangeKm, originSOC: p.socOrigin, destinationSOC: p.socDestination)
-    let (conventional, ev) = NdPProblem.splitDemand(plannerCase.demand.scaled(by: p.demandScale), evShare: p.evShare)
-    return NdPProblem(
-        network: network, conventionalDemand: conventional, evDemand: ev, sites: plannerCase.candidates.map(\.arcs),
-        parameters: parameters)
 }
 
 extension Duration {

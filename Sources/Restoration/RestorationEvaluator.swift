@@ -1,0 +1,226 @@
+import Foundation
+import InputParsing
+
+/// How served energy is turned into money.
+public struct RestorationValuation: Sendable, Equatable {
+    /// N_H: storms per year.
+    public var stormsPerYear: Double
+    /// Money per VOLL-weighted kWh served (USD per kWh at weight 1).
+    public var usdPerWeightedKWh: Double
+
+    public init(stormsPerYear: Double, usdPerWeightedKWh: Double) {
+        self.stormsPerYear = stormsPerYear
+        self.usdPerWeightedKWh = usdPerWeightedKWh
+    }
+}
+
+/// The restoration value of a plan in one scenario.
+public struct ScenarioRestorationValue: Sendable, Equatable {
+    public var scenario: String
+    public var probability: Double
+    /// Restoration with the plan's fleets and with none.
+    public var withFleets: RestorationOutcome
+    public var withoutFleets: RestorationOutcome
+
+    /// VOLL-weighted kWh the fleets add (never negative: the fleets may stay idle).
+    public var gainWeightedKWh: Double { max(withFleets.weightedEnergyKWh - withoutFleets.weightedEnergyKWh, 0) }
+}
+
+/// The restoration value of a plan: N_H × Σ_s p_s × (weighted kWh with fleets − without) × price.
+public struct PlanRestorationValue: Sendable, Equatable {
+    /// USD per year.
+    public var usdPerYear: Double
+    public var perScenario: [ScenarioRestorationValue]
+}
+
+/// Restoration values of station sets over a fixed list of fault scenarios, cached.
+///
+/// The value depends only on the multiset of station buses and the scenario, so results
+/// are cached by that key, and below it by (scenario, component, stations in the
+/// component): a component without stations keeps its no-fleet solution. No-fleet
+/// solutions are exact and computed once per scenario when the evaluator is built; the
+/// fast method starts from them, so a plan is never worth less than no plan.
+///
+/// Safe to call from several threads; results do not depend on the calling order.
+public final class RestorationEvaluator: @unchecked Sendable {
+    public let system: RestorationSystem
+    public let scenarios: [FaultScenario]
+    public let valuation: RestorationValuation
+    public let method: RestorationMethod
+    public let limits: ExactSolveLimits
+
+    private let bases: [ScenarioBase]
+    /// Exact no-fleet solutions per scenario and base component (nil: no grid-forming source).
+    private let baselines: [[(RestorationComponent, ComponentSolution)?]]
+    private let baselineOutcomes: [RestorationOutcome]
+    private let lock = NSLock()
+    private var outcomes: [OutcomeKey: RestorationOutcome] = [:]
+    private var componentSolutions: [ComponentKey: (RestorationComponent, ComponentSolution)] = [:]
+    private var counters = CacheStatistics()
+
+    /// Cache use so far.
+    public struct CacheStatistics: Sendable, Equatable {
+        /// Outcome lookups answered from the cache, and computed.
+        public var outcomeHits = 0
+        public var outcomeMisses = 0
+        /// Component evaluations answered from the cache, and computed.
+        public var componentHits = 0
+        public var componentMisses = 0
+    }
+
+    private struct OutcomeKey: Hashable {
+        var scenario: Int
+        var stations: [Int]
+    }
+
+    private struct ComponentKey: Hashable {
+        var scenario: Int
+        var component: Int
+        var stations: [Int]
+    }
+
+    /// Prepares the scenarios and solves each one without fleets (exactly).
+    ///
+    /// - Throws: `InputError` if a scenario does not fit the network; `LPError` if a
+    ///   no-fleet solve fails.
+    public init(
+        system: RestorationSystem, scenarios: [FaultScenario], valuation: RestorationValuation,
+        method: RestorationMethod = .fast, limits: ExactSolveLimits = ExactSolveLimits()
+    ) throws {
+        self.system = system
+        self.scenarios = scenarios
+        self.valuation = valuation
+        self.method = method
+        self.limits = limits
+        var bases: [ScenarioBase] = []
+        var baselines: [[(RestorationComponent, ComponentSolution)?]] = []
+        var baselineOutcomes: [RestorationOutcome] = []
+        for scenario in scenarios {
+            let base = try ScenarioBase(system: system, scenario: scenario)
+            var solved: [(RestorationComponent, ComponentSolution)?] = []
+            for id in base.members.indices {
+                if let component = base.component(id, stations: []) {
+                    let start = FastComponentEvaluator(component: component, pickup: system.options.pickup)
+                        .evaluate(floor: nil)
+                    let solution = try ExactComponentSolver(component: component, limits: limits).solve(
+                        pickup: system.options.pickup, start: start)
+                    solved.append((component, solution))
+                } else {
+                    solved.append(nil)
+                }
+            }
+            let instance = try ScenarioInstance(base: base, stations: [], name: scenario.name)
+            baselineOutcomes.append(
+                RestorationOutcome(
+                    scenario: scenario, stations: [], instance: instance, solutions: solved.compactMap { $0 },
+                    method: .exact, exact: true))
+            bases.append(base)
+            baselines.append(solved)
+        }
+        self.bases = bases
+        self.baselines = baselines
+        self.baselineOutcomes = baselineOutcomes
+    }
+
+    /// Cache use so far.
+    public var cacheStatistics: CacheStatistics {
+        lock.lock()
+        defer { lock.unlock() }
+        return counters
+    }
+
+    /// Restoration of scenario `index` with one fleet per entry of `stations` (bus ids).
+    public func outcome(scenario index: Int, stations: [Int]) throws -> RestorationOutcome {
+        let sorted = stations.sorted()
+        if sorted.isEmpty { return baselineOutcomes[index] }
+        let key = OutcomeKey(scenario: index, stations: sorted)
+        lock.lock()
+        if let hit = outcomes[key] {
+            counters.outcomeHits += 1
+            lock.unlock()
+            return hit
+        }
+        counters.outcomeMisses += 1
+        lock.unlock()
+
+        let base = bases[index]
+        let grouped = try ScenarioInstance.group(sorted, base: base, name: scenarios[index].name)
+        var solutions: [(RestorationComponent, ComponentSolution)] = []
+        var idle = grouped.idle
+        for id in base.members.indices {
+            guard let here = grouped.byComponent[id], !here.isEmpty else {
+                if let baseline = baselines[index][id] { solutions.append(baseline) }
+                continue
+            }
+            let componentKey = ComponentKey(
+                scenario: index, component: id, stations: here.flatMap { Array(repeating: $0.bus, count: $0.count) })
+            lock.lock()
+            let cached = componentSolutions[componentKey]
+            if cached != nil { counters.componentHits += 1 } else { counters.componentMisses += 1 }
+            lock.unlock()
+            if let cached {
+                solutions.append(cached)
+                continue
+            }
+            guard let component = base.component(id, stations: here) else {
+                for station in here { idle += Array(repeating: base.busIDs[station.bus], count: station.count) }
+                continue
+            }
+            let solution: ComponentSolution
+            switch method {
+            case .exact:
+                let start = FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: nil)
+                solution = try ExactComponentSolver(component: component, limits: limits).solve(
+                    pickup: system.options.pickup, start: start)
+            case .fast:
+                let floor = baselines[index][id].map { RestorationEvaluator.lift($0.1, into: component) }
+                solution = FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: floor)
+            }
+            lock.lock()
+            componentSolutions[componentKey] = (component, solution)
+            lock.unlock()
+            solutions.append((component, solution))
+        }
+        let instanceHours = base.hours
+        var result = RestorationOutcome(
+            scenario: scenarios[index], stations: sorted, hours: instanceHours, idle: idle.sorted(),
+            solutions: solutions, method: method, exact: method == .exact)
+        result.stations = sorted
+        lock.lock()
+        outcomes[key] = result
+        lock.unlock()
+        return result
+    }
+
+    /// The plan's restoration value over all scenarios.
+    public func value(stations: [Int]) throws -> PlanRestorationValue {
+        var perScenario: [ScenarioRestorationValue] = []
+        var total = 0.0
+        for (s, scenario) in scenarios.enumerated() {
+            let with = try outcome(scenario: s, stations: stations)
+            let entry = ScenarioRestorationValue(
+                scenario: scenario.name, probability: scenario.probability, withFleets: with,
+                withoutFleets: baselineOutcomes[s])
+            total += scenario.probability * entry.gainWeightedKWh
+            perScenario.append(entry)
+        }
+        return PlanRestorationValue(
+            usdPerYear: valuation.stormsPerYear * total * valuation.usdPerWeightedKWh, perScenario: perScenario)
+    }
+
+    /// A no-fleet solution placed in the same component with fleets added (idle fleets).
+    static func lift(_ solution: ComponentSolution, into component: RestorationComponent) -> ComponentSolution {
+        var lifted = solution
+        let extra = component.units.count - (solution.operations.first?.active.count ?? 0)
+        if extra > 0 {
+            lifted.operations = solution.operations.map { operation in
+                var copy = operation
+                copy.active += Array(repeating: 0, count: extra)
+                copy.reactive += Array(repeating: 0, count: extra)
+                return copy
+            }
+        }
+        lifted.stats = SolveStats()
+        return lifted
+    }
+}

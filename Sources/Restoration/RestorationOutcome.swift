@@ -1,0 +1,214 @@
+/// An island formed after a fault: buses energised from one grid-forming root.
+public struct RestorationIsland: Sendable, Equatable {
+    /// The bus of the grid-forming source that sets the island's voltage and frequency.
+    public var rootBus: Int
+    /// Energised buses, sorted. Buses never served and not needed to reach a served bus or
+    /// a working source are left dark.
+    public var buses: [Int]
+    /// Closed branches inside the island.
+    public var closedBranches: [BusPair]
+    /// Sources that deliver power in the island (names; fleets as `fleet@BUS`).
+    public var sources: [String]
+}
+
+/// Service in one hour of the outage.
+public struct HourlyService: Sendable, Equatable {
+    /// Hour of day (0-23).
+    public var hourOfDay: Int
+    /// Buses whose load is picked up (any share), sorted.
+    public var servedBuses: [Int]
+    /// VOLL-weighted kWh served in this hour.
+    public var weightedEnergyKWh: Double
+}
+
+/// How an outcome was computed.
+public enum RestorationMethod: String, Sendable {
+    /// The reference MILP, solved to its gap.
+    case exact
+    /// The fast evaluator used in the optimisation loop.
+    case fast
+}
+
+/// Restoration of one fault scenario with one set of stations.
+public struct RestorationOutcome: Sendable, Equatable {
+    public var scenario: String
+    /// Station buses (a multiset, sorted): one fleet per entry.
+    public var stations: [Int]
+    /// VOLL-weighted kWh served over the outage.
+    public var weightedEnergyKWh: Double
+    /// kWh served (unweighted).
+    public var servedEnergyKWh: Double
+    /// For exact solves: a proven upper bound on the optimum (equal to the value when
+    /// solved to optimality). For the fast evaluator: `nil`.
+    public var upperBound: Double?
+    public var islands: [RestorationIsland]
+    public var hours: [HourlyService]
+    /// Energy drawn from the fleets, kWh, by station bus.
+    public var fleetEnergyKWh: [Int: Double]
+    /// Station buses whose fleet could not be used (damaged bus or no path to any load).
+    public var idleStations: [Int]
+    public var method: RestorationMethod
+    /// Solver work for exact solves.
+    public var stats: SolveStats
+
+    /// The proven relative gap of an exact solve (0 when optimal within tolerance).
+    public var relativeGap: Double? {
+        upperBound.map { ($0 - weightedEnergyKWh) / max(abs($0), 1) }
+    }
+}
+
+extension RestorationOutcome {
+    /// Assembles an outcome from per-component solutions.
+    init(
+        scenario: FaultScenario, stations: [Int], instance: ScenarioInstance,
+        solutions: [(RestorationComponent, ComponentSolution)], method: RestorationMethod, exact: Bool
+    ) {
+        self.init(
+            scenario: scenario, stations: stations, hours: instance.hours, idle: instance.idleStationBuses,
+            solutions: solutions, method: method, exact: exact)
+    }
+
+    init(
+        scenario: FaultScenario, stations: [Int], hours hourOfDay: [Int], idle: [Int],
+        solutions: [(RestorationComponent, ComponentSolution)], method: RestorationMethod, exact: Bool
+    ) {
+        self.scenario = scenario.name
+        self.stations = stations.sorted()
+        self.method = method
+        idleStations = idle
+        var weighted = 0.0, served = 0.0, bound = 0.0
+        var islands: [RestorationIsland] = []
+        var perHourBuses = [[Int]](repeating: [], count: hourOfDay.count)
+        var perHourValue = [Double](repeating: 0, count: hourOfDay.count)
+        var fleetEnergy: [Int: Double] = [:]
+        var stats = SolveStats()
+        for (component, solution) in solutions {
+            weighted += solution.value
+            bound += solution.bound
+            stats = stats + solution.stats
+            for (t, operation) in solution.operations.enumerated() {
+                for i in 0..<component.busCount where operation.pickup[i] > 1e-9 {
+                    served += component.load[i][t] * operation.pickup[i]
+                    perHourValue[t] += component.value(i, t) * operation.pickup[i]
+                    if component.load[i][t] > 0 { perHourBuses[t].append(component.busIDs[i]) }
+                }
+            }
+            for (u, unit) in component.units.enumerated() where unit.kind == .fleet {
+                let bus = component.busIDs[unit.bus]
+                fleetEnergy[bus, default: 0] += solution.operations.reduce(0) { $0 + $1.active[u] }
+            }
+            islands += RestorationOutcome.islands(of: component, solution)
+        }
+        weightedEnergyKWh = weighted
+        servedEnergyKWh = served
+        upperBound = exact ? bound : nil
+        self.islands = islands.sorted { $0.rootBus < $1.rootBus }
+        hours = hourOfDay.enumerated().map {
+            HourlyService(hourOfDay: $0.element, servedBuses: perHourBuses[$0.offset].sorted(), weightedEnergyKWh: perHourValue[$0.offset])
+        }
+        fleetEnergyKWh = fleetEnergy
+        self.stats = stats
+    }
+
+    /// Islands of a component's switching, trimmed of dark dead ends.
+    static func islands(of component: RestorationComponent, _ solution: ComponentSolution) -> [RestorationIsland] {
+        let n = component.busCount
+        let closed = solution.closedEdges
+        let isRoot = solution.rootBuses
+        // A bus matters if it is served in some hour or hosts a unit that delivers power.
+        var matters = [Bool](repeating: false, count: n)
+        for operation in solution.operations {
+            for i in 0..<n where operation.pickup[i] > 1e-9 { matters[i] = true }
+            for (u, unit) in component.units.enumerated() where operation.active[u] > 1e-6 || abs(operation.reactive[u]) > 1e-6 {
+                matters[unit.bus] = true
+            }
+        }
+        var adjacency = [[Int]](repeating: [], count: n)
+        for (e, edge) in component.edges.enumerated() where closed[e] {
+            adjacency[edge.a].append(e)
+            adjacency[edge.b].append(e)
+        }
+        // Prune dark leaves repeatedly.
+        var alive = [Bool](repeating: true, count: n)
+        var degree = adjacency.map(\.count)
+        var queue = (0..<n).filter { degree[$0] <= 1 && !matters[$0] && !isRoot[$0] }
+        var edgeAlive = closed
+        while let v = queue.popLast() {
+            guard alive[v] else { continue }
+            alive[v] = false
+            for e in adjacency[v] where edgeAlive[e] {
+                edgeAlive[e] = false
+                let w = component.edges[e].a == v ? component.edges[e].b : component.edges[e].a
+                degree[w] -= 1
+                if alive[w] && degree[w] <= 1 && !matters[w] && !isRoot[w] { queue.append(w) }
+            }
+        }
+        var islands: [RestorationIsland] = []
+        var seen = [Bool](repeating: false, count: n)
+        for root in 0..<n where isRoot[root] {
+            var buses: [Int] = []
+            var branches: [BusPair] = []
+            var stack = [root]
+            seen[root] = true
+            while let v = stack.popLast() {
+                buses.append(v)
+                for e in adjacency[v] where edgeAlive[e] {
+                    let w = component.edges[e].a == v ? component.edges[e].b : component.edges[e].a
+                    if !seen[w] {
+                        seen[w] = true
+                        branches.append(BusPair(component.busIDs[v], component.busIDs[w]))
+                        stack.append(w)
+                    }
+                }
+            }
+            let members = Set(buses)
+            let sources = component.units.enumerated().filter { u, unit in
+                members.contains(unit.bus)
+                    && (solution.operations.contains { $0.active[u] > 1e-6 || abs($0.reactive[u]) > 1e-6 }
+                        || unit.bus == root && unit.isGridForming)
+            }.map { RestorationOutcome.sourceName($0.element, component) }
+            islands.append(
+                RestorationIsland(
+                    rootBus: component.busIDs[root], buses: buses.map { component.busIDs[$0] }.sorted(),
+                    closedBranches: branches.sorted { ($0.low, $0.high) < ($1.low, $1.high) },
+                    sources: Array(Set(sources)).sorted()))
+        }
+        return islands
+    }
+
+    static func sourceName(_ unit: SourceUnit, _ component: RestorationComponent) -> String {
+        switch unit.kind {
+        case .fleet: return "fleet@\(component.busIDs[unit.bus])"
+        case .pv, .storage:
+            if let slash = unit.name.firstIndex(of: "/") { return String(unit.name[..<slash]) }
+            return unit.name
+        case .gas: return unit.name
+        }
+    }
+}
+
+/// Entry points of the exact restoration model.
+public enum ExactRestoration {
+    /// The exact restoration of `scenario` with one fleet per entry of `stations` (bus ids,
+    /// a multiset), solved to `limits.relativeGap`.
+    ///
+    /// - Throws: `InputError` for a scenario or station that does not fit the network;
+    ///   `LPError` if the solver fails.
+    public static func solve(
+        _ system: RestorationSystem, scenario: FaultScenario, stations: [Int],
+        limits: ExactSolveLimits = ExactSolveLimits()
+    ) throws -> RestorationOutcome {
+        let instance = try ScenarioInstance(system: system, scenario: scenario, stations: stations)
+        // Components are independent; each is solved on its own.
+        var solutions: [(RestorationComponent, ComponentSolution)] = []
+        for component in instance.components {
+            let solver = ExactComponentSolver(component: component, limits: limits)
+            // The fast evaluator's solution is a good first incumbent and set of columns.
+            let start = FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: nil)
+            solutions.append((component, try solver.solve(pickup: system.options.pickup, start: start)))
+        }
+        return RestorationOutcome(
+            scenario: scenario, stations: stations, instance: instance, solutions: solutions, method: .exact,
+            exact: true)
+    }
+}
