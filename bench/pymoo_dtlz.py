@@ -3,7 +3,8 @@
 reference direction), n = M + k - 1 variables (k = 5 for DTLZ1, 10 for DTLZ2-4), SBX
 eta 30 probability 1 (per-variable 1/2), polynomial mutation eta 20 applied to every
 offspring (pymoo's default applies it with probability 0.9) with per-variable probability
-1/n, duplicates eliminated (pymoo's default, as ours). Writes OUT/front.csv with the whole
+1/n, duplicates eliminated (pymoo's default, as ours), G generations of offspring after the
+initial population (pymoo's n_gen counts the initial population). Writes OUT/front.csv with the whole
 final population (res.pop, not res.F, which keeps one point per occupied reference
 direction) and prints the wall time of minimize() and the IGD against the targets."""
 
@@ -61,7 +62,9 @@ def main():
         eliminate_duplicates=True,
     )
     start = time.perf_counter()
-    result = minimize(problem, algorithm, ("n_gen", args.generations), seed=args.seed, verbose=False)
+    # pymoo counts the initial population as generation 1: n_gen = G + 1 makes G generations
+    # of offspring, as `planner benchmark dtlz --generations G` does.
+    result = minimize(problem, algorithm, ("n_gen", args.generations + 1), seed=args.seed, verbose=False)
     elapsed = time.perf_counter() - start
 
     front = result.pop.get("F")

@@ -22,7 +22,8 @@ public enum Algorithm: Hashable, Codable, Sendable {
 public enum MatingSelection: String, Hashable, Codable, Sendable {
     /// Deb & Jain: each parent is the better of two random members by feasibility
     /// (feasible first, then smaller total violation), otherwise either at random. For an
-    /// unconstrained problem this is uniform random mating.
+    /// unconstrained problem this is random mating. (Competitors come from shuffled
+    /// permutations of the population, so every member is drawn equally often.)
     case randomFeasibilityFirst
     /// Binary tournament: feasibility, then front rank, then at random.
     case binaryTournament

@@ -35,9 +35,9 @@ public struct HyperplaneNormalization: Hashable, Codable, Sendable {
 
     /// Off-axis weight of the achievement scalarising function (Deb & Jain: 10^-6).
     static let offAxisWeight = 1e-6
-    /// A translated value below this fraction of the objective's spread counts as zero when
-    /// looking for extreme points.
-    static let onAxis = 1e-3
+    /// A translated, normalised value below this counts as zero when looking for extreme
+    /// points.
+    static let onAxis = 2e-3
     /// An intercept below this fraction of the objective's spread counts as tiny.
     static let tinyIntercept = 1e-6
 
@@ -85,22 +85,28 @@ public struct HyperplaneNormalization: Hashable, Codable, Sendable {
         for k in 0..<m {
             spread[k] = Self.positiveSpread(populationWorst[k] - ideal[k], near: ideal[k], populationWorst[k])
         }
-
-        // Extreme points: for axis j, the candidate minimising max_k t_k / w_k with w_j = 1
-        // and off-axis weights 1e-6, where t is translated and scaled. Earlier extremes stay
-        // candidates, listed first so that ties keep them. Scaled values below 1e-3 count as
-        // zero (pymoo's device, here relative to the spread): among points practically on the
-        // axis the one nearest the ideal point wins, so the extreme follows the converging
-        // front instead of an old point that is a hair closer to the axis but dominated.
+        // Extreme points: for axis j, the candidate minimising the achievement scalarising
+        // function max_k t_k / w_k with w_j = 1 and off-axis weights 1e-6, where t is the
+        // point translated by the ideal point and divided by the last normalisation's
+        // intercepts (by the population's spread the first time). Earlier extremes stay
+        // candidates, listed first so that ties keep them. Values of t below 2e-3 count as
+        // zero (pymoo's device, made relative: pymoo zeroes 1e-3 absolute, which is 2e-3 of
+        // DTLZ1's front): among points practically on the axis the one nearest the ideal point
+        // wins, so the extreme follows the converging front instead of an old point a hair
+        // closer to the axis. Scaling by the intercepts rather than the spread keeps one
+        // far-off non-dominated point from flattening an objective's scale.
+        var scale = spread
+        if !nadir.isEmpty {
+            for k in 0..<m { scale[k] = Self.positiveSpread(nadir[k] - ideal[k], near: ideal[k], nadir[k]) }
+        }
         var extremes: [[Double]] = []
         for axis in 0..<m {
-            // Earlier extremes are considered first, so that ties keep them.
             var best: (previous: Int, member: Int) = (-1, -1)
             var bestValue = Double.infinity
             func consider(_ candidate: UnsafePointer<Double>, previous: Int, member: Int) {
                 var value = -Double.infinity
                 for k in 0..<m {
-                    var scaled = (candidate[k] - ideal[k]) / spread[k]
+                    var scaled = (candidate[k] - ideal[k]) / scale[k]
                     if scaled < Self.onAxis { scaled = 0 }
                     value = max(value, k == axis ? scaled : scaled / Self.offAxisWeight)
                 }

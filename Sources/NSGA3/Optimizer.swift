@@ -198,9 +198,24 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         offspring.reserveCapacity(n)
         var seen: Set<HashedGenome<Genome>> = eliminate ? Set(populationKeys) : []
         var matings = 0
+        // Tournament competitors come from shuffled permutations of the population, so every
+        // member takes part in the same number of tournaments (Deb's NSGA-II code, pymoo).
+        var competitors: [Int] = []
+        var next = 0
+        func competitor() -> Int {
+            if next == competitors.count {
+                competitors = Array(0..<storedState.genomes.count)
+                for i in stride(from: competitors.count - 1, to: 0, by: -1) {
+                    competitors.swapAt(i, random.index(below: i + 1))
+                }
+                next = 0
+            }
+            next += 1
+            return competitors[next - 1]
+        }
         while offspring.count < n {
-            let first = selectParent(random: &random)
-            let second = selectParent(random: &random)
+            let first = selectParent(competitor(), competitor())
+            let second = selectParent(competitor(), competitor())
             let children = variation.offspring(
                 of: storedState.genomes[first], and: storedState.genomes[second], using: &random)
             let child1 = HashedGenome(children.0)
@@ -213,14 +228,11 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         return (offspring, eliminate && matings <= 50 * n)
     }
 
-    /// One parent by a binary tournament of two random members: feasibility (smaller total
+    /// The winner of a binary tournament between two members: feasibility (smaller total
     /// violation) first, then the algorithm's own preference; remaining ties go to the
-    /// first, which is itself a uniform random draw.
+    /// first, which is itself a random draw.
     @inlinable
-    func selectParent(random: inout Xoshiro256StarStar) -> Int {
-        let n = storedState.genomes.count
-        let a = random.index(below: n)
-        let b = random.index(below: n)
+    func selectParent(_ a: Int, _ b: Int) -> Int {
         let violationA = storedState.totalViolations[a]
         let violationB = storedState.totalViolations[b]
         if violationA != violationB { return violationA < violationB ? a : b }
