@@ -61,10 +61,10 @@ let package = Package(
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "NSGA3Tests", dependencies: ["NSGA3"]),
         .testTarget(name: "SmallWorldTests", dependencies: ["SmallWorld"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrafficEquilibriumTests", dependencies: ["TrafficEquilibrium"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrafficEquilibriumTests", dependencies: ["TrafficEquilibrium", "LinearProgramming"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DistributionGridTests", dependencies: ["DistributionGrid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "DistributionGrid"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Golden"]),  // read via #filePath
         .testTarget(name: "PlannerTests", dependencies: ["Planner"]),
     ]
 )

@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build -c release --product planner
-.build/release/planner validate "$@"
+.build/release/planner validate
+.build/release/planner run "$@"

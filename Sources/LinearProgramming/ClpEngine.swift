@@ -16,6 +16,9 @@ final class ClpEngine: SolverEngine {
     init(_ program: LinearProgram) {
         model = Clp_newModel()
         Clp_setLogLevel(model, 0)
+        // Scaling is redone on every re-solve after a change; the models here are small and
+        // well scaled, and without it warm re-solves are faster.
+        Clp_scaling(model, 0)
         let sign = program.sense == .maximize ? -1.0 : 1.0
         columnLower = program.variables.map { ClpEngine.clpValue($0.lower) }
         columnUpper = program.variables.map { ClpEngine.clpValue($0.upper) }
@@ -69,6 +72,47 @@ final class ClpEngine: SolverEngine {
         columnLower.append(lo)
         columnUpper.append(up)
         costs.append(cost)
+    }
+
+    // Clp status codes: 0 free, 1 basic, 2 at upper, 3 at lower, 4 superbasic, 5 fixed.
+    private static func status(_ code: Int32) -> LPBasis.Status {
+        switch code {
+        case 1: return .basic
+        case 2: return .atUpper
+        case 0: return .free
+        case 4: return .superbasic
+        default: return .atLower
+        }
+    }
+
+    private static func code(_ status: LPBasis.Status) -> Int32 {
+        switch status {
+        case .basic: return 1
+        case .atUpper: return 2
+        case .free: return 0
+        case .superbasic: return 4
+        case .atLower: return 3
+        }
+    }
+
+    func basis(columns: Int, rows: Int) -> LPBasis {
+        LPBasis(
+            columnStatus: (0..<columns).map { ClpEngine.status(Clp_getColumnStatus(model, Int32($0))) },
+            rowStatus: (0..<rows).map { ClpEngine.status(Clp_getRowStatus(model, Int32($0))) })
+    }
+
+    func restore(_ basis: LPBasis) {
+        pushChanges()
+        for (j, status) in basis.columnStatus.enumerated() { Clp_setColumnStatus(model, Int32(j), ClpEngine.code(status)) }
+        for (i, status) in basis.rowStatus.enumerated() { Clp_setRowStatus(model, Int32(i), ClpEngine.code(status)) }
+    }
+
+    func removeColumns(from first: Int, count: Int) {
+        let which = (first..<count).map { Int32($0) }
+        Clp_deleteColumns(model, Int32(which.count), which)
+        columnLower.removeLast(count - first)
+        columnUpper.removeLast(count - first)
+        costs.removeLast(count - first)
     }
 
     private func pushChanges() {

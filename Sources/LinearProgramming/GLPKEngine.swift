@@ -98,6 +98,43 @@ final class GLPKEngine: SolverEngine {
         glp_set_mat_col(problem, j, Int32(rows.count), ind, val)
     }
 
+    private static func status(_ code: Int32) -> LPBasis.Status {
+        switch code {
+        case GLP_BS: return .basic
+        case GLP_NU: return .atUpper
+        case GLP_NF: return .free
+        default: return .atLower  // GLP_NL, and GLP_NS (fixed) restores as at-lower
+        }
+    }
+
+    private static func code(_ status: LPBasis.Status) -> Int32 {
+        switch status {
+        case .basic: return GLP_BS
+        case .atUpper: return GLP_NU
+        case .free, .superbasic: return GLP_NF
+        case .atLower: return GLP_NL
+        }
+    }
+
+    func basis(columns: Int, rows: Int) -> LPBasis {
+        LPBasis(
+            columnStatus: (0..<columns).map { GLPKEngine.status(glp_get_col_stat(problem, Int32($0 + 1))) },
+            rowStatus: (0..<rows).map { GLPKEngine.status(glp_get_row_stat(problem, Int32($0 + 1))) })
+    }
+
+    func restore(_ basis: LPBasis) {
+        // GLPK fixes up a status that does not fit the bound type (e.g. NL on a free column).
+        for (j, status) in basis.columnStatus.enumerated() { glp_set_col_stat(problem, Int32(j + 1), GLPKEngine.code(status)) }
+        for (i, status) in basis.rowStatus.enumerated() { glp_set_row_stat(problem, Int32(i + 1), GLPKEngine.code(status)) }
+    }
+
+    func removeColumns(from first: Int, count: Int) {
+        glp_term_out(GLP_OFF)
+        let numbers: [Int32] = [0] + (first..<count).map { Int32($0 + 1) }
+        glp_del_cols(problem, Int32(count - first), numbers)
+        columnCount = Int32(first)
+    }
+
     func solve(method: SolveMethod, limits: LPLimits, isMIP: Bool) throws(LPError) -> LPSolution {
         glp_term_out(GLP_OFF)
         return isMIP ? try solveMIP(limits: limits) : try solveLP(method: method, limits: limits)

@@ -102,6 +102,35 @@ public final class LPSolver {
         return index
     }
 
+    /// The current simplex basis, to return to later with ``restore(_:)``.
+    public func basis() -> LPBasis {
+        engine.basis(columns: program.variableCount, rows: program.constraintCount)
+    }
+
+    /// Returns to a saved basis. Columns added after the basis was saved become
+    /// non-basic at their lower bound. The next solve starts from it by dual simplex, so
+    /// a solve that follows a restore depends only on the saved state and the current
+    /// model, not on what was solved in between: the way to make warm solves reproducible.
+    public func restore(_ basis: LPBasis) {
+        precondition(basis.rowStatus.count == program.constraintCount, "basis of another model")
+        precondition(basis.columnStatus.count <= program.variableCount, "basis has more columns than the model")
+        var columns = basis.columnStatus
+        columns += [LPBasis.Status](repeating: .atLower, count: program.variableCount - columns.count)
+        engine.restore(LPBasis(columnStatus: columns, rowStatus: basis.rowStatus))
+        hasSolved = true
+        costsOrColumnsChanged = false
+    }
+
+    /// Deletes the columns with index `first` and above (those added by column generation
+    /// since some point), so the model returns to its earlier size.
+    public func removeColumns(from first: Int) {
+        precondition(first >= 0 && first <= program.variableCount, "column index out of range")
+        guard first < program.variableCount else { return }
+        engine.removeColumns(from: first, count: program.variableCount)
+        program.truncateVariables(to: first)
+        costsOrColumnsChanged = true
+    }
+
     /// Convenience: `addColumn(LPColumn(...))`.
     @discardableResult
     public func addColumn(cost: Double, lower: Double = 0, upper: Double = .infinity, terms: [(Int, Double)]) -> Int {
@@ -130,4 +159,23 @@ protocol SolverEngine: AnyObject {
     func setCost(_ index: Int, _ cost: Double)
     func addColumn(lower: Double, upper: Double, cost: Double, rows: [Int32], values: [Double])
     func solve(method: SolveMethod, limits: LPLimits, isMIP: Bool) throws(LPError) -> LPSolution
+    func basis(columns: Int, rows: Int) -> LPBasis
+    func restore(_ basis: LPBasis)
+    func removeColumns(from first: Int, count: Int)
+}
+
+/// A simplex basis: the status of every column and row.
+public struct LPBasis: Sendable, Equatable {
+    /// Where a variable or row activity sits in a basis.
+    public enum Status: Sendable, Equatable {
+        case basic, atLower, atUpper, free, superbasic
+    }
+
+    public var columnStatus: [Status]
+    public var rowStatus: [Status]
+
+    public init(columnStatus: [Status], rowStatus: [Status]) {
+        self.columnStatus = columnStatus
+        self.rowStatus = rowStatus
+    }
 }

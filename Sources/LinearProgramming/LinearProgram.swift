@@ -106,6 +106,11 @@ public struct LinearProgram: Sendable {
         variables[index].cost = cost
     }
 
+    mutating func truncateVariables(to count: Int) {
+        variables.removeLast(variables.count - count)
+        for i in constraints.indices { constraints[i].terms.removeAll { $0.variable >= count } }
+    }
+
     mutating func appendTerm(row: Int, term: Term) {
         constraints[row].terms.append(term)
     }

@@ -2,7 +2,7 @@ import InputParsing
 import Restoration
 
 /// Where the planner's local clusters come from.
-public enum ClusterSource: Sendable, Equatable {
+public enum ClusterAssignment: Sendable, Equatable {
     /// Louvain community detection on the flow-weighted network (deterministic).
     case louvain
     /// A CSV table `node,cluster` next to the manifest.
@@ -26,7 +26,7 @@ public struct CaseParameters: Sendable, Equatable {
     /// omega: USD per veh·min of hourly travel time in the NdP objective (seed 003: 10^4).
     public var travelTimeValueOmega: Double = 10_000
     /// Penalty per veh/h of unserved demand in the NdP LP, USD.
-    public var unservedDemandPenaltyUSD: Double = 1_000
+    public var unservedDemandPenaltyUSD: Double = 1e8
 
     // EVs.
     /// Driving range on a full battery, km (seed 003: 100).
@@ -74,13 +74,26 @@ public struct CaseParameters: Sendable, Equatable {
     /// Investment budget B, USD.
     public var budgetUSD: Double = 30e6
     /// Cluster source for the small-world model.
-    public var clusters: ClusterSource = .louvain
+    public var clusters: ClusterAssignment = .louvain
     /// M: maximum stations inside one cluster.
     public var maxStationsPerCluster: Int = 6
     /// N: maximum stations on long-range (inter-cluster) links.
     public var maxStationsOnLongRangeLinks: Int = 10
-    /// P: minimum share of clusters holding a station (0-1).
+    /// P: the clusters holding a station must carry at least this share of the local
+    /// clusters' total traffic density (0-1).
     public var coverageShare: Double = 0.5
+    /// w_D: weight of the normalised traffic density in a cluster's utility U_c.
+    public var densityWeight: Double = 0.5
+    /// w_kappa: weight of the cluster connectivity kappa in U_c.
+    public var connectivityWeight: Double = 0.5
+    /// w_F: weight of the normalised inter-cluster flow in a long-range link's utility U_l.
+    public var flowWeight: Double = 1
+    /// lambda: scale of Z2.
+    public var utilityScale: Double = 1
+    /// theta_D: a cluster may hold stations only when its density reaches this, veh/h per km².
+    public var densityThreshold: Double = 0
+    /// A long-range link may hold a station only when its flow reaches this, veh/h.
+    public var flowThreshold: Double = 0
 
     // Restoration.
     /// N_H: storms per year.
@@ -188,6 +201,12 @@ public struct CaseManifest: Sendable, Equatable {
         p.maxStationsOnLongRangeLinks = try planning.integer(
             "max_stations_on_long_range_links", default: p.maxStationsOnLongRangeLinks, in: 0...100_000)
         p.coverageShare = try planning.quantity("coverage_share", .fraction, default: p.coverageShare, in: 0...1)
+        p.densityWeight = try planning.quantity("density_weight", .plain, default: p.densityWeight, in: 0...1e6)
+        p.connectivityWeight = try planning.quantity("connectivity_weight", .plain, default: p.connectivityWeight, in: 0...1e6)
+        p.flowWeight = try planning.quantity("flow_weight", .plain, default: p.flowWeight, in: 0...1e6)
+        p.utilityScale = try planning.quantity("utility_scale", .plain, default: p.utilityScale, in: 0...1e12)
+        p.densityThreshold = try planning.quantity("density_threshold", .plain, default: p.densityThreshold, in: 0...1e12)
+        p.flowThreshold = try planning.quantity("flow_threshold", .flow, default: p.flowThreshold, in: 0...1e12)
         try planning.rejectUnknownKeys()
 
         var restoration = try root.object("restoration")

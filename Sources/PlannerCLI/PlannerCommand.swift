@@ -5,6 +5,9 @@ struct PlannerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planner",
         abstract: "Many-objective planner for EV charging stations on coupled traffic and power networks.",
-        subcommands: []
+        subcommands: [
+            RunCommand.self, EnumerateCommand.self, EvaluateCommand.self, ValidateCommand.self, CaseCommand.self,
+            SmallWorldCommand.self, TrafficCommand.self, GridCommand.self, BenchmarkCommand.self, BenchCommand.self, PlotCommand.self,
+        ]
     )
 }

@@ -1,0 +1,153 @@
+import Foundation
+
+/// A genome with its hash computed once, so the sets and dictionaries a generation builds
+/// hash an integer instead of the whole genome. Hash values are per process: never saved.
+@usableFromInline
+struct HashedGenome<Genome: Hashable>: Hashable {
+    @usableFromInline let genome: Genome
+    @usableFromInline let hash: Int
+
+    @inlinable
+    init(_ genome: Genome) {
+        self.genome = genome
+        self.hash = genome.hashValue
+    }
+
+    @inlinable
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.hash == rhs.hash && lhs.genome == rhs.genome }
+
+    @inlinable
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+}
+
+extension HashedGenome: Sendable where Genome: Sendable {}
+
+/// Evaluations remembered by genome, in insertion order so a saved state is byte-stable.
+/// When it reaches its capacity it is emptied (a deterministic, allocation-light policy).
+@usableFromInline
+struct EvaluationCache<Genome: Hashable & Codable & Sendable>: Codable, Sendable {
+    @usableFromInline let capacity: Int
+    @usableFromInline var genomes: [Genome] = []
+    @usableFromInline var evaluations: [Evaluation] = []
+    @usableFromInline var index: [HashedGenome<Genome>: Int] = [:]
+
+    @inlinable
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    @inlinable
+    func lookup(_ key: HashedGenome<Genome>) -> Evaluation? {
+        guard capacity > 0, let position = index[key] else { return nil }
+        return evaluations[position]
+    }
+
+    @inlinable
+    mutating func insert(_ key: HashedGenome<Genome>, _ evaluation: Evaluation) {
+        guard capacity > 0, index[key] == nil else { return }
+        if genomes.count >= capacity {
+            genomes.removeAll(keepingCapacity: true)
+            evaluations.removeAll(keepingCapacity: true)
+            index.removeAll(keepingCapacity: true)
+        }
+        index[key] = genomes.count
+        genomes.append(key.genome)
+        evaluations.append(evaluation)
+    }
+
+    private enum CodingKeys: String, CodingKey { case capacity, genomes, evaluations }
+
+    @usableFromInline
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        capacity = try container.decode(Int.self, forKey: .capacity)
+        genomes = try container.decode([Genome].self, forKey: .genomes)
+        evaluations = try container.decode([Evaluation].self, forKey: .evaluations)
+        guard genomes.count == evaluations.count else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .evaluations, in: container, debugDescription: "cache has unequal genome and evaluation counts")
+        }
+        for (position, genome) in genomes.enumerated() { index[HashedGenome(genome)] = position }
+    }
+
+    @usableFromInline
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(capacity, forKey: .capacity)
+        try container.encode(genomes, forKey: .genomes)
+        try container.encode(evaluations, forKey: .evaluations)
+    }
+}
+
+/// Evaluates genomes on up to `threads` threads; results land by index, so the outcome
+/// does not depend on the thread count or on scheduling.
+@usableFromInline
+enum ParallelEvaluation {
+    /// Below this much evaluation work per batch (seconds), handing it to threads costs more
+    /// than it saves: dispatching and joining take tens of microseconds.
+    @usableFromInline static let parallelThreshold = 2e-4
+
+    /// Evaluates `genomes` on up to `threads` threads, or serially when the batch is too
+    /// cheap to share; `secondsPerEvaluation` carries the measured cost between batches.
+    @inlinable
+    static func evaluate<P: Problem>(
+        _ genomes: [P.Genome], problem: P, threads: Int, secondsPerEvaluation: inout Double?
+    ) -> [Evaluation] {
+        let n = genomes.count
+        let workers = min(threads, n)
+        let clock = ContinuousClock()
+        let start = clock.now
+        if workers <= 1 || (secondsPerEvaluation.map { $0 * Double(n) < parallelThreshold } ?? false) {
+            let results = genomes.map { problem.evaluate($0) }
+            if n > 0 { secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) / Double(n) }
+            return results
+        }
+        defer {
+            // Wall time times workers over-estimates the cost per evaluation slightly, which
+            // errs towards staying parallel.
+            secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) * Double(workers) / Double(n)
+        }
+        let buffer = UnsafeMutableBufferPointer<Evaluation>.allocate(capacity: n)
+        let output = SharedOutput(base: buffer.baseAddress!)
+        let counter = WorkCounter(limit: n)
+        // Workers take the next index in turn, which balances evaluations of uneven cost.
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = counter.next() {
+                (output.base + index).initialize(to: problem.evaluate(genomes[index]))
+            }
+        }
+        let results = Array(buffer)
+        buffer.baseAddress!.deinitialize(count: n)
+        buffer.deallocate()
+        return results
+    }
+
+    /// The result buffer; each index is written by exactly one worker.
+    @usableFromInline
+    struct SharedOutput: @unchecked Sendable {
+        @usableFromInline let base: UnsafeMutablePointer<Evaluation>
+
+        @inlinable
+        init(base: UnsafeMutablePointer<Evaluation>) { self.base = base }
+    }
+
+    /// Hands out indices 0..<limit, each once.
+    @usableFromInline
+    final class WorkCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        private let limit: Int
+
+        @usableFromInline
+        init(limit: Int) { self.limit = limit }
+
+        @usableFromInline
+        func next() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}

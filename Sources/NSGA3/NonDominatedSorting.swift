@@ -1,0 +1,216 @@
+/// Pareto dominance and non-dominated sorting, with Deb's constraint-domination.
+///
+/// Objective vectors are stored flat: point `i` occupies `objectives[i*m ..< (i+1)*m]`.
+public enum NonDominatedSorting {
+    /// Whether `a` Pareto-dominates `b` (no worse in every objective, better in one; minimised).
+    public static func dominates(_ a: [Double], _ b: [Double]) -> Bool {
+        precondition(a.count == b.count, "objective vectors differ in length")
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in dominates(pa.baseAddress!, pb.baseAddress!, a.count) }
+        }
+    }
+
+    /// Deb's constraint-domination: a feasible point beats an infeasible one; of two
+    /// infeasible points the one with the smaller total violation wins; two feasible points
+    /// compare by Pareto dominance.
+    public static func constrainedDominates(
+        _ a: [Double], violation violationA: Double, _ b: [Double], violation violationB: Double
+    ) -> Bool {
+        switch (violationA > 0, violationB > 0) {
+        case (false, true): return true
+        case (true, false): return false
+        case (true, true): return violationA < violationB
+        case (false, false): return dominates(a, b)
+        }
+    }
+
+    @inline(__always)
+    static func dominates(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ m: Int) -> Bool {
+        var better = false
+        for k in 0..<m {
+            if a[k] > b[k] { return false }
+            if a[k] < b[k] { better = true }
+        }
+        return better
+    }
+
+    /// The Pareto fronts of `count` points: front 0 holds the non-dominated points, front 1
+    /// those dominated only by front 0, and so on. Identical points share a front.
+    ///
+    /// Efficient non-dominated sort with sequential search (Zhang et al. 2015): points in
+    /// lexicographic order can only be dominated by points before them, so each point goes
+    /// to the first front none of whose members dominates it.
+    public static func fronts(objectives: [Double], objectiveCount m: Int) -> [[Int]] {
+        let count = objectives.count / m
+        return fronts(objectives: objectives, objectiveCount: m, members: Array(0..<count))
+    }
+
+    /// The Pareto fronts of the listed points only (indices into `objectives`).
+    public static func fronts(objectives: [Double], objectiveCount m: Int, members: [Int]) -> [[Int]] {
+        precondition(m >= 1 && objectives.count % m == 0, "objective array is not a whole number of points")
+        return objectives.withUnsafeBufferPointer { buffer -> [[Int]] in
+            let base = buffer.baseAddress!
+            // Lexicographic order; keyed by the first objective, which settles almost all
+            // comparisons without touching the rest.
+            let order = members.map { (first: base[$0 * m], index: $0) }.sorted { x, y in
+                if x.first != y.first { return x.first < y.first }
+                let a = base + x.index * m
+                let b = base + y.index * m
+                for k in 1..<m where a[k] != b[k] { return a[k] < b[k] }
+                return x.index < y.index
+            }.map(\.index)
+            if m == 3 { return threeObjectiveFronts(base, order: order) }
+            var fronts: [[Int]] = []
+            // Each front's coordinates, contiguous, for a cache-friendly scan.
+            var coordinates: [[Double]] = []
+            for point in order {
+                let p = base + point * m
+                var placed = false
+                for frontIndex in fronts.indices {
+                    if !isDominated(p, by: coordinates[frontIndex], m) {
+                        fronts[frontIndex].append(point)
+                        coordinates[frontIndex].append(contentsOf: UnsafeBufferPointer(start: p, count: m))
+                        placed = true
+                        break
+                    }
+                }
+                if !placed {
+                    fronts.append([point])
+                    coordinates.append(Array(UnsafeBufferPointer(start: p, count: m)))
+                }
+            }
+            return fronts
+        }
+    }
+
+    /// ENS for three objectives: a front dominates a later point (in lexicographic order,
+    /// so no better in f1) exactly when its 2-D staircase in (f2, f3) does, which a binary
+    /// search answers; O(N log N) per front instead of a scan of its members.
+    private static func threeObjectiveFronts(_ base: UnsafePointer<Double>, order: [Int]) -> [[Int]] {
+        var fronts: [[Int]] = []
+        var stairs: [Staircase] = []
+        for point in order {
+            let p = base + point * 3
+            var placed = false
+            for frontIndex in fronts.indices where !stairs[frontIndex].dominates(p[0], p[1], p[2]) {
+                fronts[frontIndex].append(point)
+                stairs[frontIndex].insert(p[0], p[1], p[2])
+                placed = true
+                break
+            }
+            if !placed {
+                fronts.append([point])
+                stairs.append(Staircase(f1: [p[0]], f2: [p[1]], f3: [p[2]]))
+            }
+        }
+        return fronts
+    }
+
+    /// The (f2, f3)-non-dominated members of a front: f2 ascending, f3 strictly descending.
+    private struct Staircase {
+        var f1: [Double]
+        var f2: [Double]
+        var f3: [Double]
+
+        /// The first index with f2 >= value.
+        private func lowerBound(_ value: Double) -> Int {
+            var low = 0
+            var high = f2.count
+            while low < high {
+                let middle = (low + high) / 2
+                if f2[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+
+        /// Whether some member q (with q1 <= x1) dominates x: q2 <= x2, q3 <= x3, q != x.
+        func dominates(_ x1: Double, _ x2: Double, _ x3: Double) -> Bool {
+            // The member with the largest f2 <= x2 has the smallest f3 among those.
+            var index = lowerBound(x2)
+            if index < f2.count && f2[index] == x2 { return f3[index] < x3 || (f3[index] == x3 && f1[index] < x1) }
+            index -= 1
+            return index >= 0 && f3[index] <= x3
+        }
+
+        /// Adds a point no member dominates, dropping the members it dominates in (f2, f3).
+        mutating func insert(_ x1: Double, _ x2: Double, _ x3: Double) {
+            let start = lowerBound(x2)
+            var end = start
+            while end < f2.count && f3[end] >= x3 { end += 1 }
+            if end > start {
+                // Overwrite the first dropped member, remove the rest.
+                f1[start] = x1
+                f2[start] = x2
+                f3[start] = x3
+                if end > start + 1 {
+                    f1.removeSubrange(start + 1..<end)
+                    f2.removeSubrange(start + 1..<end)
+                    f3.removeSubrange(start + 1..<end)
+                }
+            } else {
+                f1.insert(x1, at: start)
+                f2.insert(x2, at: start)
+                f3.insert(x3, at: start)
+            }
+        }
+    }
+
+    /// Whether a point that comes later in lexicographic order than all of `front` is
+    /// dominated by one of them: then q dominates p exactly when q <= p in every objective
+    /// and q != p (the first objective is <= by the order).
+    @inline(__always)
+    private static func isDominated(_ p: UnsafePointer<Double>, by front: [Double], _ m: Int) -> Bool {
+        front.withUnsafeBufferPointer { q in
+            let count = q.count / m
+            // Later members are the likeliest dominators: scan from the end.
+            var index = count - 1
+            while index >= 0 {
+                let candidate = q.baseAddress! + index * m
+                var noWorse = true
+                for k in 1..<m where candidate[k] > p[k] {
+                    noWorse = false
+                    break
+                }
+                if noWorse {
+                    for k in 0..<m where candidate[k] != p[k] { return true }
+                }
+                index -= 1
+            }
+            return false
+        }
+    }
+
+    /// Fronts under constraint-domination: the Pareto fronts of the feasible points
+    /// (violation 0), then the infeasible points in groups of equal total violation,
+    /// smallest first. Within a front, indices keep the order of the sort.
+    public static func constrainedFronts(
+        objectives: [Double], objectiveCount m: Int, violations: [Double]
+    ) -> [[Int]] {
+        let count = violations.count
+        precondition(objectives.count == count * m, "objectives and violations describe different counts")
+        var feasible: [Int] = []
+        var infeasible: [Int] = []
+        for index in 0..<count {
+            if violations[index] > 0 { infeasible.append(index) } else { feasible.append(index) }
+        }
+        var result = feasible.isEmpty ? [] : fronts(objectives: objectives, objectiveCount: m, members: feasible)
+        infeasible.sort { violations[$0] != violations[$1] ? violations[$0] < violations[$1] : $0 < $1 }
+        var start = 0
+        while start < infeasible.count {
+            var end = start + 1
+            while end < infeasible.count && violations[infeasible[end]] == violations[infeasible[start]] { end += 1 }
+            result.append(Array(infeasible[start..<end]))
+            start = end
+        }
+        return result
+    }
+
+    /// The rank (front number) of each point, from its fronts.
+    public static func ranks(fronts: [[Int]], count: Int) -> [Int] {
+        var rank = [Int](repeating: 0, count: count)
+        for (frontIndex, front) in fronts.enumerated() {
+            for member in front { rank[member] = frontIndex }
+        }
+        return rank
+    }
+}

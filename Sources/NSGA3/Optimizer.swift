@@ -1,0 +1,549 @@
+import Foundation
+
+/// A many-objective evolutionary optimiser: NSGA-III, NSGA-II or SPEA2 on any ``Problem``
+/// with the matching ``Variation``.
+///
+/// ```swift
+/// let problem = try DTLZ(.dtlz2, objectives: 3)
+/// let points = try ReferencePoints.dasDennis(objectives: 3, divisions: 12)
+/// var optimizer = try Optimizer(
+///     problem: problem, variation: problem.variation,
+///     configuration: OptimizerConfiguration(algorithm: .nsga3(points), populationSize: 92, seed: 7))
+/// let population = try optimizer.run(until: .generations(250))
+/// ```
+///
+/// Random numbers are drawn only on the calling thread, in a fixed order; offspring are
+/// evaluated on `threads` threads into fixed slots. So a seed gives the same result, bit
+/// for bit, for any thread count, and a resumed run continues the same stream.
+///
+/// The generation loop is `@inlinable`, so it is specialised for the caller's problem and
+/// genome types in the caller's module.
+public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.Genome {
+    /// The genome type.
+    public typealias Genome = P.Genome
+
+    /// The problem being solved.
+    public let problem: P
+    /// The search operators.
+    public let variation: V
+    /// The run's settings.
+    public let configuration: OptimizerConfiguration
+    /// The complete run state after the last generation.
+    public var state: OptimizerState<Genome> { storedState }
+
+    @usableFromInline var storedState: OptimizerState<Genome>
+    /// The algorithm without its payload, for the hot paths.
+    @usableFromInline let kind: AlgorithmKind
+    /// NSGA-III's reference directions as unit vectors, objective-major.
+    @usableFromInline let directions: [Double]
+    /// The population's genomes with their hashes (derived from the state, not saved).
+    @usableFromInline var populationKeys: [HashedGenome<Genome>]
+    /// Whether records carry the front change: as configured, or because a convergence
+    /// rule is being checked.
+    @usableFromInline var tracksFrontChange: Bool
+    /// The measured wall time of one evaluation, which decides whether a batch is worth
+    /// spreading over threads (results never depend on it).
+    @usableFromInline var secondsPerEvaluation: Double?
+
+    /// Starts a run: builds and evaluates the initial population (generation 0).
+    ///
+    /// - Parameter initialGenomes: genomes to include in the initial population (at most
+    ///   the population size); the rest are random.
+    @inlinable
+    public init(
+        problem: P, variation: V, configuration: OptimizerConfiguration, initialGenomes: [Genome] = []
+    ) throws(OptimizerError) {
+        let m = problem.objectiveCount
+        try configuration.validate(objectiveCount: m, constraintCount: problem.constraintCount)
+        let n = configuration.populationSize
+        guard initialGenomes.count <= n else {
+            throw .invalidConfiguration("\(initialGenomes.count) initial genomes exceed the population size \(n)")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        self.problem = problem
+        self.variation = variation
+        self.configuration = configuration
+        kind = AlgorithmKind(configuration.algorithm)
+        directions = OptimizerSupport.unitDirections(configuration.algorithm)
+        tracksFrontChange = configuration.recordsFrontChange
+
+        var random = Xoshiro256StarStar(seed: configuration.seed)
+        var genomes = initialGenomes.map(HashedGenome.init)
+        var seen = Set(genomes)
+        var attempts = 0
+        while genomes.count < n {
+            let genome = HashedGenome(variation.randomGenome(using: &random))
+            attempts += 1
+            if !configuration.eliminateDuplicates || attempts > 100 * n || seen.insert(genome).inserted {
+                genomes.append(genome)
+            }
+        }
+        var cache = EvaluationCache<Genome>(capacity: configuration.cacheCapacity)
+        var cost: Double? = nil
+        let batch = try Self.evaluate(
+            genomes, problem: problem, threads: configuration.threads, cache: &cache,
+            distinct: Set(genomes).count == genomes.count, secondsPerEvaluation: &cost)
+        secondsPerEvaluation = cost
+        populationKeys = []
+        storedState = OptimizerState(
+            key: configuration.searchKey, objectiveCount: m, constraintCount: problem.constraintCount,
+            random: random, cache: cache)
+        storedState.evaluationCount = batch.fresh
+        storedState.cacheHitCount = batch.hits
+        // Selection on the initial population keeps everyone and sets ranks and scores.
+        select(from: genomes, batch, random: &random, includingParents: false)
+        storedState.random = random
+        record(startedAt: start, clock: clock)
+    }
+
+    /// Continues a saved run. The configuration must shape the search as the saved one did
+    /// (algorithm, reference points, population, seed, mating, duplicates, cache); the
+    /// thread count and the monitoring settings may differ.
+    @inlinable
+    public init(
+        problem: P, variation: V, configuration: OptimizerConfiguration, resumingFrom saved: OptimizerState<Genome>
+    ) throws(OptimizerError) {
+        let m = problem.objectiveCount
+        let c = problem.constraintCount
+        try configuration.validate(objectiveCount: m, constraintCount: c)
+        try saved.checkCompatible(with: configuration, objectiveCount: m, constraintCount: c)
+        self.problem = problem
+        self.variation = variation
+        self.configuration = configuration
+        kind = AlgorithmKind(configuration.algorithm)
+        directions = OptimizerSupport.unitDirections(configuration.algorithm)
+        storedState = saved
+        populationKeys = saved.genomes.map(HashedGenome.init)
+        tracksFrontChange = configuration.recordsFrontChange
+        secondsPerEvaluation = nil
+    }
+
+    // MARK: Running
+
+    /// Runs one generation: mating, variation, evaluation, environmental selection.
+    @inlinable
+    public mutating func step() throws(OptimizerError) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var random = storedState.random
+        let (offspring, distinct) = makeOffspring(random: &random)
+        // In place: a copy of the cache would be copied whole on write.
+        let batch = try Self.evaluate(
+            offspring, problem: problem, threads: configuration.threads, cache: &storedState.cache,
+            distinct: distinct, secondsPerEvaluation: &secondsPerEvaluation)
+        storedState.evaluationCount += batch.fresh
+        storedState.cacheHitCount += batch.hits
+        storedState.completedGenerations += 1
+        select(from: populationKeys + offspring, batch, random: &random, includingParents: true)
+        storedState.random = random
+        record(startedAt: start, clock: clock)
+    }
+
+    /// Whether `criteria` are met by the current state.
+    public func isFinished(_ criteria: StoppingCriteria) -> Bool {
+        criteria.isMet(by: storedState.records, generation: storedState.completedGenerations,
+                       evaluations: storedState.evaluationCount)
+    }
+
+    /// Runs generations until `criteria` are met, calling `progress` after each one; the
+    /// callback returns `false` to stop early. Returns the final population.
+    @inlinable
+    @discardableResult
+    public mutating func run(
+        until criteria: StoppingCriteria, progress: ((GenerationRecord) -> Bool)? = nil
+    ) throws(OptimizerError) -> [Solution<Genome>] {
+        try criteria.validate()
+        tracksFrontChange = configuration.recordsFrontChange || criteria.convergence != nil
+        defer { tracksFrontChange = configuration.recordsFrontChange }
+        while !isFinished(criteria) {
+            try step()
+            if let progress, !progress(storedState.records[storedState.records.count - 1]) { break }
+        }
+        return population
+    }
+
+    // MARK: Results
+
+    /// The current population.
+    public var population: [Solution<Genome>] {
+        storedState.genomes.indices.map(solution)
+    }
+
+    /// The feasible non-dominated members of the current population.
+    public var nonDominated: [Solution<Genome>] {
+        storedState.frontMembers.map(solution)
+    }
+
+    private func solution(_ index: Int) -> Solution<Genome> {
+        let m = storedState.objectiveCount
+        let c = storedState.constraintCount
+        return Solution(
+            genome: storedState.genomes[index],
+            objectives: Array(storedState.objectives[index * m..<(index + 1) * m]),
+            violations: Array(storedState.violations[index * c..<(index + 1) * c]),
+            totalViolation: storedState.totalViolations[index], rank: storedState.ranks[index])
+    }
+
+    // MARK: Generation steps
+
+    /// N offspring from pairs of parents. With duplicate elimination, a child equal to a
+    /// population member or an earlier child is dropped, for up to 100 rounds of matings.
+    /// `distinct` tells whether the offspring are certainly all different.
+    @inlinable
+    func makeOffspring(random: inout Xoshiro256StarStar) -> (offspring: [HashedGenome<Genome>], distinct: Bool) {
+        let n = configuration.populationSize
+        let eliminate = configuration.eliminateDuplicates
+        var offspring: [HashedGenome<Genome>] = []
+        offspring.reserveCapacity(n)
+        var seen: Set<HashedGenome<Genome>> = eliminate ? Set(populationKeys) : []
+        var matings = 0
+        // Tournament competitors come from shuffled permutations of the population, so every
+        // member takes part in the same number of tournaments (Deb's NSGA-II code, pymoo).
+        var competitors: [Int] = []
+        var next = 0
+        func competitor() -> Int {
+            if next == competitors.count {
+                competitors = Array(0..<storedState.genomes.count)
+                for i in stride(from: competitors.count - 1, to: 0, by: -1) {
+                    competitors.swapAt(i, random.index(below: i + 1))
+                }
+                next = 0
+            }
+            next += 1
+            return competitors[next - 1]
+        }
+        while offspring.count < n {
+            let first = selectParent(competitor(), competitor())
+            let second = selectParent(competitor(), competitor())
+            let children = variation.offspring(
+                of: storedState.genomes[first], and: storedState.genomes[second], using: &random)
+            let child1 = HashedGenome(children.0)
+            let child2 = HashedGenome(children.1)
+            matings += 1
+            let acceptAll = !eliminate || matings > 50 * n
+            if acceptAll || seen.insert(child1).inserted { offspring.append(child1) }
+            if offspring.count < n, acceptAll || seen.insert(child2).inserted { offspring.append(child2) }
+        }
+        return (offspring, eliminate && matings <= 50 * n)
+    }
+
+    /// The winner of a binary tournament between two members: feasibility (smaller total
+    /// violation) first, then the algorithm's own preference; remaining ties go to the
+    /// first, which is itself a random draw.
+    @inlinable
+    func selectParent(_ a: Int, _ b: Int) -> Int {
+        let violationA = storedState.totalViolations[a]
+        let violationB = storedState.totalViolations[b]
+        if violationA != violationB { return violationA < violationB ? a : b }
+        let rankA = storedState.ranks[a]
+        let rankB = storedState.ranks[b]
+        switch kind {
+        case .nsga3:
+            if configuration.matingSelection == .binaryTournament, rankA != rankB { return rankA < rankB ? a : b }
+            return a
+        case .nsga2:
+            if rankA != rankB { return rankA < rankB ? a : b }
+            let crowdingA = storedState.scores[a]
+            let crowdingB = storedState.scores[b]
+            if crowdingA != crowdingB { return crowdingA > crowdingB ? a : b }
+            return a
+        case .spea2:
+            let fitnessA = storedState.scores[a]
+            let fitnessB = storedState.scores[b]
+            if fitnessA != fitnessB { return fitnessA < fitnessB ? a : b }
+            return a
+        }
+    }
+
+    /// Environmental selection over the current population (when `includingParents`) plus
+    /// a batch of newly evaluated genomes; replaces the population.
+    @inlinable
+    mutating func select(
+        from genomes: [HashedGenome<Genome>], _ batch: EvaluatedBatch, random: inout Xoshiro256StarStar,
+        includingParents: Bool
+    ) {
+        let objectives = includingParents ? storedState.objectives + batch.objectives : batch.objectives
+        let violations = includingParents ? storedState.violations + batch.violations : batch.violations
+        let totals = includingParents ? storedState.totalViolations + batch.totalViolations : batch.totalViolations
+        let outcome = Survival.select(
+            kind, objectives: objectives, objectiveCount: storedState.objectiveCount, violations: totals,
+            target: configuration.populationSize, directions: directions,
+            normalization: &storedState.normalization, random: &random)
+        populationKeys = outcome.survivors.map { genomes[$0] }
+        storedState.genomes = populationKeys.map(\.genome)
+        OptimizerSupport.gather(
+            outcome, objectives: objectives, violations: violations, totals: totals,
+            objectiveCount: storedState.objectiveCount, constraintCount: storedState.constraintCount,
+            into: &storedState.objectives, &storedState.violations, &storedState.totalViolations,
+            &storedState.ranks, &storedState.scores)
+    }
+
+    /// Appends the generation's record and stores its front for the next front change. The
+    /// generation's wall time includes the record's own indicators.
+    @inlinable
+    mutating func record(startedAt start: ContinuousClock.Instant, clock: ContinuousClock) {
+        var record = OptimizerSupport.record(
+            generation: storedState.completedGenerations, evaluations: storedState.evaluationCount,
+            cacheHits: storedState.cacheHitCount, objectives: storedState.objectives,
+            objectiveCount: storedState.objectiveCount, front: storedState.frontMembers,
+            feasibleCount: storedState.totalViolations.filter { $0 == 0 }.count,
+            configuration: configuration, tracksFrontChange: tracksFrontChange,
+            previousFront: &storedState.previousFront)
+        storedState.elapsed += OptimizerSupport.seconds(clock.now - start)
+        record.elapsedSeconds = storedState.elapsed
+        storedState.records.append(record)
+    }
+
+    // MARK: Evaluation
+
+    /// Evaluates genomes through the cache; identical genomes in the batch are evaluated once.
+    /// `distinct` promises the batch has no repeated genome.
+    @inlinable
+    static func evaluate(
+        _ genomes: [HashedGenome<Genome>], problem: P, threads: Int, cache: inout EvaluationCache<Genome>,
+        distinct: Bool, secondsPerEvaluation: inout Double?
+    ) throws(OptimizerError) -> EvaluatedBatch {
+        var source: [Int]  // >= 0: index into the fresh evaluations; < 0: into `cached`
+        var cached: [Evaluation] = []
+        var misses: [HashedGenome<Genome>] = []
+        var hits = 0
+        if cache.capacity == 0 && distinct {
+            // Nothing to look up or merge: every genome is evaluated.
+            misses = genomes
+            source = Array(genomes.indices)
+        } else {
+            source = [Int](repeating: 0, count: genomes.count)
+            var missIndex: [HashedGenome<Genome>: Int] = [:]
+            for (position, genome) in genomes.enumerated() {
+                if let evaluation = cache.lookup(genome) {
+                    source[position] = -1 - cached.count
+                    cached.append(evaluation)
+                    hits += 1
+                } else if let index = missIndex[genome] {
+                    source[position] = index
+                    hits += 1
+                } else {
+                    missIndex[genome] = misses.count
+                    source[position] = misses.count
+                    misses.append(genome)
+                }
+            }
+        }
+        let fresh = ParallelEvaluation.evaluate(
+            misses.map(\.genome), problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation)
+        for (index, evaluation) in fresh.enumerated() {
+            try evaluation.check(objectiveCount: problem.objectiveCount, constraintCount: problem.constraintCount) {
+                "\(misses[index].genome)"
+            }
+        }
+        for (index, evaluation) in fresh.enumerated() { cache.insert(misses[index], evaluation) }
+        return EvaluatedBatch(
+            (0..<genomes.count).map { source[$0] >= 0 ? fresh[source[$0]] : cached[-1 - source[$0]] },
+            objectiveCount: problem.objectiveCount, constraintCount: problem.constraintCount,
+            fresh: fresh.count, hits: hits)
+    }
+}
+
+/// The algorithm without its payload.
+@usableFromInline
+enum AlgorithmKind: Sendable {
+    case nsga3, nsga2, spea2
+
+    @usableFromInline
+    init(_ algorithm: Algorithm) {
+        switch algorithm {
+        case .nsga3: self = .nsga3
+        case .nsga2: self = .nsga2
+        case .spea2: self = .spea2
+        }
+    }
+}
+
+/// A batch's evaluations, flattened.
+@usableFromInline
+struct EvaluatedBatch {
+    @usableFromInline var objectives: [Double] = []
+    @usableFromInline var violations: [Double] = []
+    @usableFromInline var totalViolations: [Double] = []
+    /// Genomes evaluated by the problem.
+    @usableFromInline var fresh: Int
+    /// Genomes served by the cache or by an identical genome earlier in the batch.
+    @usableFromInline var hits: Int
+
+    @usableFromInline
+    init(_ evaluations: [Evaluation], objectiveCount m: Int, constraintCount c: Int, fresh: Int, hits: Int) {
+        objectives.reserveCapacity(evaluations.count * m)
+        violations.reserveCapacity(evaluations.count * c)
+        totalViolations.reserveCapacity(evaluations.count)
+        for evaluation in evaluations {
+            objectives += evaluation.objectives
+            violations += evaluation.violations
+            totalViolations.append(evaluation.totalViolation)
+        }
+        self.fresh = fresh
+        self.hits = hits
+    }
+}
+
+extension Evaluation {
+    /// Throws unless the evaluation has the problem's shape and finite values.
+    @usableFromInline
+    func check(objectiveCount m: Int, constraintCount c: Int, genome: () -> String) throws(OptimizerError) {
+        guard objectives.count == m, violations.count == c else {
+            throw .invalidEvaluation(
+                "expected \(m) objectives and \(c) violations, got \(objectives.count) and \(violations.count) for genome \(genome())")
+        }
+        guard objectives.allSatisfy(\.isFinite), violations.allSatisfy(\.isFinite) else {
+            throw .invalidEvaluation("non-finite value in \(self) of genome \(genome())")
+        }
+    }
+}
+
+extension OptimizerState {
+    /// Throws unless the state was saved under `configuration`'s search settings for a
+    /// problem of this shape.
+    @usableFromInline
+    func checkCompatible(
+        with configuration: OptimizerConfiguration, objectiveCount m: Int, constraintCount c: Int
+    ) throws(OptimizerError) {
+        guard key == configuration.searchKey else {
+            throw .incompatibleState("the state was saved under different search settings")
+        }
+        let n = genomes.count
+        guard objectiveCount == m, constraintCount == c, n == configuration.populationSize,
+            objectives.count == n * m, violations.count == n * c, totalViolations.count == n,
+            ranks.count == n, scores.count == n, normalization.objectiveCount == m
+        else {
+            throw .incompatibleState("the state does not match the problem's objective and constraint counts")
+        }
+    }
+}
+
+/// The engine's non-generic steps, kept out of the generic type so they are compiled once.
+@usableFromInline
+enum OptimizerSupport {
+    /// NSGA-III's reference directions as unit vectors, objective-major (see
+    /// `Survival.niching`); empty for the other algorithms.
+    @usableFromInline
+    static func unitDirections(_ algorithm: Algorithm) -> [Double] {
+        guard case .nsga3(let points) = algorithm else { return [] }
+        let m = points.objectiveCount
+        let count = points.count
+        var values = [Double](repeating: 0, count: m * count)
+        for j in 0..<count {
+            var norm = 0.0
+            for k in 0..<m { norm += points.values[j * m + k] * points.values[j * m + k] }
+            norm = norm.squareRoot()
+            for k in 0..<m { values[k * count + j] = points.values[j * m + k] / norm }
+        }
+        return values
+    }
+
+    @usableFromInline
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
+    /// Copies the survivors' values into the population arrays.
+    @usableFromInline
+    static func gather(
+        _ outcome: SurvivalOutcome, objectives: [Double], violations: [Double], totals: [Double],
+        objectiveCount m: Int, constraintCount c: Int,
+        into newObjectives: inout [Double], _ newViolations: inout [Double], _ newTotals: inout [Double],
+        _ ranks: inout [Int], _ scores: inout [Double]
+    ) {
+        newObjectives.removeAll(keepingCapacity: true)
+        newViolations.removeAll(keepingCapacity: true)
+        for member in outcome.survivors {
+            newObjectives += objectives[member * m..<(member + 1) * m]
+            newViolations += violations[member * c..<(member + 1) * c]
+        }
+        newTotals = outcome.survivors.map { totals[$0] }
+        ranks = outcome.ranks
+        scores = outcome.scores
+    }
+
+    /// The generation's record (its elapsed time left at 0 for the caller to set); replaces
+    /// `previousFront` with the current front.
+    @usableFromInline
+    static func record(
+        generation: Int, evaluations: Int, cacheHits: Int, objectives: [Double],
+        objectiveCount m: Int, front members: [Int], feasibleCount: Int, configuration: OptimizerConfiguration,
+        tracksFrontChange: Bool, previousFront: inout [Double]
+    ) -> GenerationRecord {
+        var front: [Double] = []
+        front.reserveCapacity(members.count * m)
+        for member in members { front += objectives[member * m..<(member + 1) * m] }
+        var hypervolume: Double? = nil
+        if let reference = configuration.hypervolumeReference, generation % configuration.hypervolumeInterval == 0 {
+            hypervolume = Hypervolume.compute(flat: front, reference: reference)
+        }
+        var igd: Double? = nil
+        if let referenceFront = configuration.referenceFront, !members.isEmpty {
+            igd = Indicators.invertedGenerationalDistance(
+                stride(from: 0, to: front.count, by: m).map { Array(front[$0..<$0 + m]) }, reference: referenceFront)
+        }
+        let change = tracksFrontChange ? frontChange(from: previousFront, to: front, objectiveCount: m) : nil
+        previousFront = front
+        return GenerationRecord(
+            generation: generation, evaluations: evaluations, cacheHits: cacheHits, feasibleCount: feasibleCount,
+            nonDominatedCount: members.count, hypervolume: hypervolume, invertedGenerationalDistance: igd,
+            frontChange: change, elapsedSeconds: 0)
+    }
+
+    /// The front change between two flat fronts (see ``GenerationRecord/frontChange``).
+    @usableFromInline
+    static func frontChange(from previous: [Double], to current: [Double], objectiveCount m: Int) -> Double? {
+        guard !previous.isEmpty, !current.isEmpty else { return nil }
+        var low = [Double](repeating: .infinity, count: m)
+        var high = [Double](repeating: -.infinity, count: m)
+        var lowBefore = low
+        var highBefore = high
+        for start in stride(from: 0, to: current.count, by: m) {
+            for k in 0..<m {
+                low[k] = min(low[k], current[start + k])
+                high[k] = max(high[k], current[start + k])
+            }
+        }
+        for start in stride(from: 0, to: previous.count, by: m) {
+            for k in 0..<m {
+                lowBefore[k] = min(lowBefore[k], previous[start + k])
+                highBefore[k] = max(highBefore[k], previous[start + k])
+            }
+        }
+        var inverseScale = [Double](repeating: 0, count: m)
+        var change = 0.0
+        for k in 0..<m {
+            inverseScale[k] = 1 / HyperplaneNormalization.positiveSpread(high[k] - low[k], near: low[k], high[k])
+            change = max(change, abs(low[k] - lowBefore[k]) * inverseScale[k], abs(high[k] - highBefore[k]) * inverseScale[k])
+        }
+        // Current points objective-major, so the distances from one point vectorise.
+        let currentCount = current.count / m
+        var columns = [Double](repeating: 0, count: current.count)
+        for c in 0..<currentCount {
+            for k in 0..<m { columns[k * currentCount + c] = current[c * m + k] * inverseScale[k] }
+        }
+        var squared = [Double](repeating: 0, count: currentCount)
+        var total = 0.0
+        columns.withUnsafeBufferPointer { column in
+            squared.withUnsafeMutableBufferPointer { d in
+                for start in stride(from: 0, to: previous.count, by: m) {
+                    for c in 0..<currentCount { d[c] = 0 }
+                    for k in 0..<m {
+                        let value = previous[start + k] * inverseScale[k]
+                        let row = column.baseAddress! + k * currentCount
+                        for c in 0..<currentCount {
+                            let difference = value - row[c]
+                            d[c] += difference * difference
+                        }
+                    }
+                    var nearest = d[0]
+                    for c in 1..<currentCount { nearest = min(nearest, d[c]) }
+                    total += nearest.squareRoot()
+                }
+            }
+        }
+        return max(change, total / Double(previous.count / m))
+    }
+}

@@ -1,0 +1,148 @@
+import Dispatch
+import Foundation
+import TrafficEquilibrium
+
+/// The exact Pareto front of a small case by evaluating every plan.
+///
+/// Plans that cannot be feasible are recognised before the traffic LP: a plan whose
+/// station cost alone exceeds the budget, or one that leaves some EV OD pair with no
+/// range-feasible route (its EV demand is then unserved, which violates a constraint).
+/// Every other plan is evaluated in full. The result does not depend on the thread count.
+public struct ExactFront: Sendable {
+    /// Counts of the enumeration.
+    public struct Counts: Sendable, Codable {
+        public var plans: Int
+        public var overBudgetByStationsAlone: Int
+        public var rangeInfeasible: Int
+        public var evaluated: Int
+        public var feasible: Int
+        public var front: Int
+        public var seconds: Double
+    }
+
+    /// The non-dominated feasible plans with their minimised objectives, by mask.
+    public var front: [(mask: UInt64, objectives: [Double])]
+    public var counts: Counts
+
+    /// Enumerates all 2^n plans of the evaluator's case.
+    public static func enumerate(
+        _ evaluator: PlanEvaluator, threads: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> ExactFront {
+        let started = Date()
+        let c = evaluator.plannerCase
+        let n = c.candidates.count
+        precondition(n <= 30, "exhaustive enumeration is for small cases")
+        let total = 1 << n
+        let chunkCount = min(total, 1024)
+        let chunkSize = (total + chunkCount - 1) / chunkCount
+        let p = c.parameters
+        let problem = evaluator.trafficProblem
+        let evOrigins = (0..<problem.evDemand.zoneCount).filter { o in
+            (0..<problem.evDemand.zoneCount).contains { problem.evDemand[o, $0] > 0 && $0 != o }
+        }
+        let results = ChunkResults(count: chunkCount)
+        let pool = WorkspacePool(evaluator: evaluator)
+        let completed = Counter()
+        DispatchQueue.concurrentPerform(iterations: max(1, threads)) { worker in
+            var chunk = worker
+            var engine = RangeConstrainedPathEngine(network: c.network, model: problem.parameters.range)
+            let freeFlow = c.network.links.map(\.freeFlowTime)
+            while chunk < chunkCount {
+                var local = ChunkResult()
+                do {
+                    let workspace = try pool.checkOut()
+                    defer { pool.checkIn(workspace) }
+                    for mask in (chunk * chunkSize)..<min(total, (chunk + 1) * chunkSize) {
+                        let plan = Plan(mask: UInt64(mask), siteCount: n)
+                        let stations = plan.stationIndices
+                        if Double(stations.count) * p.stationCostUSD > p.budgetUSD {
+                            local.overBudget += 1
+                            continue
+                        }
+                        var hasStation = [Bool](repeating: false, count: c.network.links.count)
+                        for site in stations { for arc in c.candidates[site].arcs { hasStation[arc] = true } }
+                        var stranded = false
+                        for origin in evOrigins where !stranded {
+                            engine.run(from: origin, cost: freeFlow, hasStation: hasStation)
+                            for destination in 0..<problem.evDemand.zoneCount
+                            where destination != origin && problem.evDemand[origin, destination] > 0
+                                && engine.bestCost[destination] == .infinity
+                            {
+                                stranded = true
+                                break
+                            }
+                        }
+                        if stranded {
+                            local.rangeInfeasible += 1
+                            continue
+                        }
+                        let evaluation = try evaluator.evaluate(plan, in: workspace)
+                        local.evaluated += 1
+                        if evaluation.isFeasible {
+                            local.feasible.append((UInt64(mask), PlanEvaluator.minimised(evaluation)))
+                        }
+                    }
+                } catch {
+                    local.error = "\(error)"
+                }
+                results.set(chunk, local)
+                progress?(completed.increment(), chunkCount)
+                chunk += max(1, threads)
+            }
+        }
+        var counts = Counts(
+            plans: total, overBudgetByStationsAlone: 0, rangeInfeasible: 0, evaluated: 0, feasible: 0, front: 0, seconds: 0)
+        var feasible: [(UInt64, [Double])] = []
+        for result in results.all {
+            if let error = result.error { throw PlannerError.missingInput("enumeration failed: \(error)") }
+            counts.overBudgetByStationsAlone += result.overBudget
+            counts.rangeInfeasible += result.rangeInfeasible
+            counts.evaluated += result.evaluated
+            feasible += result.feasible
+        }
+        counts.feasible = feasible.count
+        let front = ParetoFilter.nonDominated(feasible)
+        counts.front = front.count
+        counts.seconds = Date().timeIntervalSince(started)
+        return ExactFront(front: front, counts: counts)
+    }
+}
+
+struct ChunkResult: Sendable {
+    var overBudget = 0
+    var rangeInfeasible = 0
+    var evaluated = 0
+    var feasible: [(UInt64, [Double])] = []
+    var error: String?
+}
+
+/// Per-chunk results, each slot written by one worker.
+final class ChunkResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [ChunkResult]
+    init(count: Int) { storage = [ChunkResult](repeating: ChunkResult(), count: count) }
+    func set(_ index: Int, _ value: ChunkResult) { lock.withLock { storage[index] = value } }
+    var all: [ChunkResult] { lock.withLock { storage } }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}
+
+/// Workspaces shared by worker threads (each used by one thread at a time).
+final class WorkspacePool: @unchecked Sendable {
+    private let evaluator: PlanEvaluator
+    private let lock = NSLock()
+    private var idle: [PlanEvaluator.Workspace] = []
+
+    init(evaluator: PlanEvaluator) { self.evaluator = evaluator }
+
+    func checkOut() throws -> PlanEvaluator.Workspace {
+        if let workspace = lock.withLock({ idle.popLast() }) { return workspace }
+        return try evaluator.makeWorkspace()
+    }
+
+    func checkIn(_ workspace: PlanEvaluator.Workspace) { lock.withLock { idle.append(workspace) } }
+}

@@ -1,1 +1,0 @@
-// Tests for the DistributionGrid module live in this folder.

@@ -1,1 +1,0 @@
-// Tests for the Planner module live in this folder.

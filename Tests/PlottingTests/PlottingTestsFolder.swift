@@ -1,1 +1,0 @@
-// Tests for the Plotting module live in this folder.

@@ -1,1 +1,0 @@
-// Tests for the Restoration module live in this folder.

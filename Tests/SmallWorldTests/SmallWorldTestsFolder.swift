@@ -1,1 +1,0 @@
-// Tests for the SmallWorld module live in this folder.

@@ -1,1 +1,0 @@
-// Tests for the TrafficEquilibrium module live in this folder.
