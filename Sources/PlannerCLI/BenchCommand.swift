@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks that print timings (use a release build: swift build -c release).",
         subcommands: [
             PlannerBenchCommand.self, TrafficBenchCommand.self, GridBenchCommand.self, SmallWorldBenchCommand.self,
-            PlotBenchCommand.self,
+            PlotBenchCommand.self, RestorationBenchCommand.self,
         ]
     )
 }

@@ -9,6 +9,34 @@ struct Configuration: Sendable, Hashable {
     var roots: [Bool]
 }
 
+/// Bounds on one hour's VOLL-weighted value that hold in every switching: the total of its
+/// loads, the reactive knapsack and the active knapsack's envelope in the energy e drawn
+/// from energy-limited units (value <= intercept + slope × e for every line).
+struct HourValueBounds: Sendable {
+    var total: Double
+    var reactive: Double = .infinity
+    var activeLines: [(intercept: Double, slope: Double)] = []
+
+    /// An upper bound on value − price × e over e in [low, high].
+    func pricedBound(price: Double, low: Double, high: Double) -> Double {
+        var candidates = [low, high]
+        for k in activeLines.indices.dropLast() {
+            let a = activeLines[k], b = activeLines[k + 1]
+            if a.slope != b.slope {
+                let x = (b.intercept - a.intercept) / (a.slope - b.slope)
+                if x > low && x < high { candidates.append(x) }
+            }
+        }
+        var best = -Double.infinity
+        for e in candidates {
+            var value = min(total, reactive)
+            for line in activeLines { value = min(value, line.intercept + line.slope * e) }
+            best = max(best, value - price * e)
+        }
+        return best
+    }
+}
+
 extension Configuration {
     /// Closed state per edge (forced edges closed) and root flag per local bus.
     func masks(in component: RestorationComponent) -> (closed: [Bool], roots: [Bool]) {
@@ -67,6 +95,8 @@ struct ComponentModel {
     private(set) var voltageVariable: [[Int]]
     /// Energy-budget row per energy unit (only with several hours and budgets on).
     private(set) var energyRow: [Int: Int] = [:]
+    /// Per included hour, value bounds valid in every switching (with knapsack cuts only).
+    private(set) var valueBounds: [HourValueBounds] = []
 
     /// Tie-break cost per kWh drawn from energy-limited units, so that among equal values
     /// the solve keeps energy back; far below the data's 0.01 kWh resolution.
@@ -136,6 +166,7 @@ struct ComponentModel {
         }
 
         // Hourly operation.
+        var valueBounds: [HourValueBounds] = []
         let voltageSpan = c.maxSquaredVoltage - c.minSquaredVoltage
         var pickupVariable: [[Int?]] = []
         var activeVariable: [[Int]] = []
@@ -236,7 +267,10 @@ struct ComponentModel {
                 lp.addConstraint(balanceQ[i], lower: 0, upper: 0)
             }
             if knapsackCuts, case .binary = pickup {
-                ComponentModel.addKnapsackCuts(&lp, component: c, hour: t, pickups: pickups, active: active)
+                valueBounds.append(
+                    ComponentModel.addKnapsackCuts(&lp, component: c, hour: t, pickups: pickups, active: active))
+            } else {
+                valueBounds.append(HourValueBounds(total: (0..<n).reduce(0) { $0 + c.value($1, t) }))
             }
             pickupVariable.append(pickups)
             activeVariable.append(active)
@@ -251,6 +285,7 @@ struct ComponentModel {
             }
         }
         self.program = lp
+        self.valueBounds = valueBounds
         self.edgeVariable = edgeVariable
         self.rootVariable = rootVariable
         self.pickupVariable = pickupVariable
@@ -262,9 +297,11 @@ struct ComponentModel {
 
     /// Rows bounding the hour's value by the active and reactive knapsack value functions
     /// (see ``KnapsackCuts``). Valid for binary pickup in every switching.
+    @discardableResult
     static func addKnapsackCuts(
         _ lp: inout LinearProgram, component c: RestorationComponent, hour t: Int, pickups: [Int?], active: [Int]
-    ) {
+    ) -> HourValueBounds {
+        var bounds = HourValueBounds(total: (0..<c.busCount).reduce(0) { $0 + c.value($1, t) })
         var weights: [Double] = [], reactive: [Double] = [], values: [Double] = []
         var terms: [(Int, Double)] = []
         for i in 0..<c.busCount {
@@ -274,7 +311,7 @@ struct ComponentModel {
             values.append(c.value(i, t))
             terms.append((x, c.value(i, t)))
         }
-        guard !terms.isEmpty else { return }
+        guard !terms.isEmpty else { return bounds }
         // Active power: generation without an energy limit is at most `steady`; energy-limited
         // units add e = sum of their outputs, which the cut prices through its slope.
         let steady = c.units.filter { $0.energy == nil }.reduce(0) { $0 + $1.maxActive[t] }
@@ -292,6 +329,7 @@ struct ComponentModel {
                 let offset = steady - Double(first) * resolution + 1e-5 * resolution
                 let rhs = line.intercept + line.slope * max(offset, 0)
                 lp.addConstraint(terms + fleet.map { ($0.0, -line.slope) }, upper: rhs)
+                bounds.activeLines.append((rhs, line.slope))
             }
         }
         // Reactive power: every source's limit is fixed, so one row suffices.
@@ -302,7 +340,9 @@ struct ComponentModel {
             let table = KnapsackCuts.valueFunction(
                 weights: reactive, values: values, capacity: reactiveCapacity, resolution: resolution)
             lp.addConstraint(terms, upper: table[table.count - 1])  // includes the spare slot
+            bounds.reactive = table[table.count - 1]
         }
+        return bounds
     }
 
     /// The configuration in a solution (fixed parts filled in).
@@ -323,39 +363,5 @@ struct ComponentModel {
             pickup: pickup, active: activeVariable[slot].map { max(primal[$0], 0) },
             reactive: reactiveVariable[slot].map { primal[$0] },
             squaredVoltage: voltageVariable[slot].map { primal[$0] })
-    }
-}
-
-extension LinearProgram {
-    /// The program in CPLEX LP format, for inspecting a model with other solvers
-    /// (`glpsol --lp`, `cbc`, HiGHS). Variables are named `v<index>`, rows `c<index>`.
-    func cplexLP() -> String {
-        func number(_ value: Double) -> String { String(value) }
-        func term(_ coefficient: Double, _ variable: Int) -> String {
-            (coefficient < 0 ? " - " : " + ") + number(abs(coefficient)) + " v\(variable)"
-        }
-        var text = sense == .maximize ? "Maximize\n obj:" : "Minimize\n obj:"
-        for (j, variable) in variables.enumerated() where variable.cost != 0 { text += term(variable.cost, j) }
-        text += "\nSubject To\n"
-        for (i, row) in constraints.enumerated() {
-            let body = row.terms.map { term($0.coefficient, $0.variable) }.joined()
-            if row.lower == row.upper {
-                text += " c\(i):\(body) = \(number(row.upper))\n"
-            } else {
-                if row.upper.isFinite { text += " c\(i)u:\(body) <= \(number(row.upper))\n" }
-                if row.lower.isFinite { text += " c\(i)l:\(body) >= \(number(row.lower))\n" }
-            }
-        }
-        text += "Bounds\n"
-        for (j, variable) in variables.enumerated() {
-            let lower = variable.lower.isFinite ? number(variable.lower) : "-inf"
-            let upper = variable.upper.isFinite ? number(variable.upper) : "+inf"
-            text += " \(lower) <= v\(j) <= \(upper)\n"
-        }
-        let integers = variables.indices.filter { variables[$0].isInteger }
-        if !integers.isEmpty {
-            text += "General\n" + integers.map { " v\($0)" }.joined(separator: "\n") + "\n"
-        }
-        return text + "End\n"
     }
 }

@@ -237,7 +237,6 @@ private final class BranchAndPrice {
     var incumbent: (value: Double, configuration: Configuration, operations: [HourOperation])?
     var refitTried = Set<[Int]>()
     let start = Date()
-    let debug = ProcessInfo.processInfo.environment["RESTORATION_DEBUG"] != nil
     /// Hours with identical data share one pricer's results.
     var twin: [Int]
 
@@ -311,6 +310,21 @@ private final class BranchAndPrice {
             edgeFixed: Array(repeating: nil, count: freeCount),
             rootFixed: Array(repeating: rootCount > 1 && !component.hasFixedConfiguration ? nil : true, count: rootCount),
             parentBound: .infinity)
+        // A seeded incumbent that meets the switching-free bounds (every load served, or the
+        // knapsacks full) is optimal without any pricing.
+        if let incumbent {
+            var structural = 0.0
+            for t in 0..<hours {
+                let high = energyUnits.reduce(0) { $0 + component.units[$1].maxActive[t] }
+                structural += pricers[pricerOf[t]].model.valueBounds[0].pricedBound(price: 0, low: 0, high: high)
+            }
+            if structural <= incumbent.value + tolerance {
+                let masks = incumbent.configuration.masks(in: component)
+                return ComponentSolution(
+                    closedEdges: masks.closed, rootBuses: masks.roots, operations: incumbent.operations,
+                    value: incumbent.value, bound: max(structural, incumbent.value), stats: stats)
+            }
+        }
         var open = [rootNode]
         // Highest bound among nodes closed by the tolerance or left open by a limit.
         var closedBound = -Double.infinity
@@ -328,13 +342,7 @@ private final class BranchAndPrice {
                 break
             }
             stats.nodes += 1
-            guard let result = try process(node) else {
-                if debug { print("node \(stats.nodes): infeasible") }
-                continue
-            }
-            if debug {
-                print("node \(stats.nodes): bound \(result.bound) incumbent \(incumbent?.value ?? -1) children \(result.children.count) pool \(pool.map(\.count))")
-            }
+            guard let result = try process(node) else { continue }
             if let incumbent, result.bound <= incumbent.value + tolerance {
                 closedBound = max(closedBound, result.bound)
                 continue
@@ -411,7 +419,6 @@ private final class BranchAndPrice {
         try knapsackIncumbent(prices: master.prices)
         if let incumbent, bound <= incumbent.value + tolerance { return NodeResult(bound: bound, children: []) }
 
-        if debug { print("  master \(master.value) slack \(pricingSlack) prices \(master.prices) split \(String(describing: fractionalHour))") }
         if let split = fractionalHour {
             var low = node, high = node
             low.upper[split.hour][split.unit] = split.split
@@ -423,7 +430,6 @@ private final class BranchAndPrice {
         for k in node.edgeFixed.indices where node.edgeFixed[k] == nil {
             let states = Set(chosen.map { $0.configuration.closed[k] })
             if states.count > 1 {
-                if debug { print("  branch on edge \(k)") }
                 var closed = node, opened = node
                 closed.edgeFixed[k] = true
                 opened.edgeFixed[k] = false
@@ -544,6 +550,11 @@ private final class BranchAndPrice {
         // The tie-break cost on energy makes the MILP's objective slightly smaller than
         // value minus priced energy; this covers the difference.
         let tieBreakSlack = ComponentModel.energyTieBreak * energyUnits.reduce(0) { $0 + component.units[$1].maxActive[t] }
+        // A bound that holds whatever the MILP does: total load, the knapsacks, the box.
+        let energyLow = energyUnits.indices.reduce(0) { $0 + min(max(node.lower[t][$1], 0), component.units[energyUnits[$1]].maxActive[t]) }
+        let energyHigh = energyUnits.indices.reduce(0) { $0 + min(node.upper[t][$1], component.units[energyUnits[$1]].maxActive[t]) }
+        let structural = model.valueBounds[0].pricedBound(
+            price: prices.min() ?? 0, low: energyLow, high: max(energyHigh, energyLow))
         var result: Priced?
         switch try solvePricing(pricer) {
         case .infeasible:
@@ -555,13 +566,10 @@ private final class BranchAndPrice {
                 hour: t, value: value, energy: energyUnits.map { operation.active[$0] },
                 configuration: model.configuration(in: solution.primal), operation: operation)
             let priced = value - zip(prices, column.energy).reduce(0) { $0 + $1.0 * $1.1 }
-            result = Priced(column: column, bound: max(priced, solution.objective) + gap + tieBreakSlack)
+            let bound = max(priced, solution.objective) + gap + tieBreakSlack
+            result = Priced(column: column, bound: max(min(bound, structural), priced))
         case .bounded(let bound):
-            result = Priced(column: nil, bound: bound + tieBreakSlack)
-        }
-        if let dir = ProcessInfo.processInfo.environment["RESTORATION_DUMP_DIR"], Date().timeIntervalSince(clock) > 0.3 {
-            let text = pricer.solver.program.cplexLP()
-            try? text.write(toFile: dir + "/pricing_\(t)_\(stats.milps).lp", atomically: true, encoding: .utf8)
+            result = Priced(column: nil, bound: min(bound + tieBreakSlack, structural))
         }
         entries.append((prices, result))
         pricer.cache[key] = entries

@@ -15,7 +15,7 @@ struct FastComponentEvaluator {
 
     func evaluate(floor: ComponentSolution?) -> ComponentSolution {
         var best = floor
-        for forest in candidateForests() where FastDebug.allowsForest(split: forest.roots.count > 1) {
+        for forest in candidateForests() {
             let solution = FastForestEvaluator(component: component, forest: forest, partial: pickup == .continuous).solve()
             if best == nil || solution.value > best!.value + 1e-9 { best = solution }
         }
@@ -36,8 +36,9 @@ struct FastComponentEvaluator {
             return (unlimited, capacity)
         }
         let strongest = c.rootCandidates.max { rank($0) < rank($1) }!
+        // One island per component: on 300 random cases, splitting the grid-forming sources
+        // into islands of their own never beat merging them (measured, docs/restoration.md).
         forests.append(SpanningForest(component: c, roots: [strongest]))
-        if c.rootCandidates.count > 1 { forests.append(SpanningForest(component: c, roots: c.rootCandidates)) }
         return forests
     }
 }
@@ -216,13 +217,16 @@ private final class FastForestEvaluator {
             let tree = Tree(root: root, buses: buses, units: units, evaluator: self)
             var best: [HourResult]?
             var bestValue = -1.0
-            for ordering in Ordering.allCases where FastDebug.allows(split: forest.roots.count > 1, weight: ordering == .weight) {
+            let everything = (0..<c.hourCount).reduce(0.0) { sum, t in buses.reduce(sum) { $0 + self.value[t * self.n + $1] } }
+            for ordering in Ordering.allCases {
                 let results = serve(tree, ordering)
-                let value = results.reduce(0) { $0 + $1.value }
-                if value > bestValue + 1e-9 {
-                    bestValue = value
+                let total = results.reduce(0) { $0 + $1.value }
+                if total > bestValue + 1e-9 {
+                    bestValue = total
                     best = results
                 }
+                // Every load served in every hour: no other order can do better.
+                if bestValue >= everything - 1e-9 { break }
             }
             for (t, result) in best!.enumerated() {
                 for (i, share) in result.accepted { operations[t].pickup[i] += share }
@@ -345,12 +349,13 @@ private final class FastForestEvaluator {
         let pool = budgets.reduce(0, +)
         var taken = [Int](repeating: 0, count: full.count)
         var used = 0.0
-        func energy(_ t: Int, _ k: Int) -> Double {
-            guard k > 0 else { return 0 }
-            var sum = 0.0
-            for u in 0..<m { sum += full[t].stepEnergy[(k - 1) * m + u] }
-            return sum
+        // Pooled energy after k accepted loads, per hour.
+        let pooled = full.map { result in
+            [0.0] + (0..<result.accepted.count).map { k in
+                (0..<m).reduce(0.0) { $0 + result.stepEnergy[k * m + $1] }
+            }
         }
+        func energy(_ t: Int, _ k: Int) -> Double { pooled[t][k] }
         while true {
             var pick = -1
             var bestRatio = -Double.infinity
@@ -507,9 +512,11 @@ private final class FastForestEvaluator {
         // Voltage: drop_k changes by the load at i minus the sources' increments.
         let rowP = commonP + i * n, rowQ = commonQ + i * n
         for k in buses { trialDrop[k] = drop[k] + rowP[k] * dp + rowQ[k] * dq }
+        let root = tree.root
         for u in units {
             let deltaP = trialActive[u] - active[u], deltaQ = trialReactive[u] - reactive[u]
-            if deltaP == 0 && deltaQ == 0 { continue }
+            // The root's own injections move no drop (its row of common paths is zero).
+            if deltaP == 0 && deltaQ == 0 || unitBus[u] == root { continue }
             let b = unitBus[u]
             let unitP = commonP + b * n, unitQ = commonQ + b * n
             for k in buses { trialDrop[k] -= unitP[k] * deltaP + unitQ[k] * deltaQ }
@@ -549,15 +556,3 @@ private final class FastForestEvaluator {
     }
 }
 
-import Foundation
-enum FastDebug {
-    static let combos: Set<String>? = ProcessInfo.processInfo.environment["RESTORATION_FAST_COMBOS"].map { Set($0.split(separator: ",").map(String.init)) }
-    static func allows(split: Bool, weight: Bool) -> Bool {
-        guard let combos else { return true }
-        return combos.contains((split ? "s" : "m") + (weight ? "w" : "e"))
-    }
-    static func allowsForest(split: Bool) -> Bool {
-        guard let combos else { return true }
-        return combos.contains { $0.hasPrefix(split ? "s" : "m") }
-    }
-}

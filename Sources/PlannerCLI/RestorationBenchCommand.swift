@@ -1,0 +1,204 @@
+import ArgumentParser
+import Foundation
+import Restoration
+
+/// `planner bench restoration`: timings of the exact and fast restoration evaluators and the
+/// fast evaluator's gap to the exact model on random fault scenarios.
+struct RestorationBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restoration",
+        abstract: "Time the exact and fast restoration evaluators; measure the fast one's gap to the exact MILP.",
+        discussion: """
+            Runs on the engine's reference instance: the IEEE 33-bus feeder with the seed-001 \
+            restoration defaults (PV at 18, 22, 25; 1 MW gas at 33; 4 x 250 kW / 600 kWh fleets). \
+            1. Exact: seed 001's scenario 2 (08:00-16:00) with no fleet and one fleet at 18, 22, 25, 33, \
+            checked against the reference values (0.01 %). 2. Fast: time per (station set, scenario) on \
+            cache misses. 3. Gap: random fault scenarios (2-6 damaged branches, start 08/12/16/20 h) x \
+            random station sets (1-3 fleets at random buses), exact (solved to 0.01 %, seeded with the fast \
+            solution) against fast, on VOLL-weighted kWh served. Use a release build.
+            """
+    )
+
+    @Option(help: "Exact solves per station set on scenario 2 (the median is reported).")
+    var repeats = 3
+
+    @Option(help: "Random (fault scenario, station set) pairs in the gap study.")
+    var samples = 100
+
+    @Option(help: "Seed of the random scenarios and station sets.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Most fleets in a random station set.")
+    var maxStations = 3
+
+    @Option(help: "Time cap per exact component solve in the gap study, seconds.")
+    var exactSeconds = 20.0
+
+    @Option(help: "Distinct random station sets for the fast timing.")
+    var fastSets = 500
+
+    @Flag(help: "Ties may not close (default: switchable).")
+    var noTies = false
+
+    @Flag(help: "Print every gap-study case.")
+    var verbose = false
+
+    mutating func validate() throws {
+        guard repeats > 0, samples > 0, maxStations > 0, exactSeconds > 0, fastSets > 0 else {
+            throw ValidationError("counts and times must be positive")
+        }
+    }
+
+    func run() throws {
+        let system = RestorationReferenceCase.system(options: RestorationOptions(tiesSwitchable: !noTies))
+        let clock = ContinuousClock()
+        try exactOnScenario2(system, clock)
+        try fastTiming(system, clock)
+        try gapStudy(system, clock)
+    }
+
+    /// Reference values of the restoration defaults (VOLL-weighted kWh, scenario 2, 08:00).
+    static let references: [Bool: [[Int]: Double]] = [
+        true: [[]: 24_640, [18]: 38_153, [22]: 26_036, [25]: 38_153, [33]: 38_153],
+        false: [[]: 21_227, [18]: 21_658, [22]: 22_624, [25]: 30_977, [33]: 27_174],
+    ]
+
+    func exactOnScenario2(_ system: RestorationSystem, _ clock: ContinuousClock) throws {
+        print("Exact restoration, seed-001 scenario 2, 08:00-16:00, ties \(noTies ? "fixed open" : "switchable")")
+        print("  stations   weighted kWh   reference   agrees   median s   MILPs  nodes")
+        var times: [Double] = []
+        for stations in [[], [18], [22], [25], [33]] {
+            var runs: [Double] = []
+            var outcome: RestorationOutcome?
+            for _ in 0..<repeats {
+                let start = clock.now
+                outcome = try ExactRestoration.solve(
+                    system, scenario: RestorationReferenceCase.seed001Scenario2(), stations: stations)
+                runs.append(seconds(clock.now - start))
+            }
+            times += runs
+            let value = outcome!.weightedEnergyKWh
+            let reference = Self.references[!noTies]![stations]!
+            let agrees = abs(value - reference) <= 1e-4 * reference + 0.5
+            let label = (stations.isEmpty ? "none" : "\(stations[0])").padding(toLength: 9, withPad: " ", startingAt: 0)
+            print(
+                "  \(label)"
+                    + String(format: " %13.1f %11.0f   ", value, reference)
+                    + (agrees ? "yes   " : "NO    ")
+                    + String(format: " %9.3f %7d %6d", median(runs), outcome!.stats.milps, outcome!.stats.nodes))
+        }
+        print(String(format: "  median over all solves: %.3f s (target <= 1 s)\n", median(times)))
+    }
+
+    func fastTiming(_ system: RestorationSystem, _ clock: ContinuousClock) throws {
+        let random = GSLRandom(seed: seed &+ 1)
+        var scenarios = [RestorationReferenceCase.seed001Scenario2()]
+        for k in 0..<4 { scenarios.append(randomScenario(random, name: "t\(k)")) }
+        for k in scenarios.indices { scenarios[k].probability = 1 / Double(scenarios.count) }
+        let evaluator = try RestorationEvaluator(
+            system: system, scenarios: scenarios,
+            valuation: RestorationValuation(stormsPerYear: 2, usdPerWeightedKWh: 5), method: .fast)
+        var seen = Set<[Int]>()
+        var times: [Double] = []
+        while seen.count < fastSets {
+            let stations = randomStations(random)
+            guard seen.insert(stations).inserted else { continue }
+            for s in scenarios.indices {
+                let start = clock.now
+                _ = try evaluator.outcome(scenario: s, stations: stations)
+                times.append(seconds(clock.now - start) * 1e6)
+            }
+        }
+        times.sort()
+        let statistics = evaluator.cacheStatistics
+        print("Fast evaluator, \(fastSets) station sets x \(scenarios.count) scenarios (cache misses only)")
+        print(
+            String(
+                format: "  per (station set, scenario): median %.1f us, p90 %.1f us, max %.1f us (target <= 50 us)",
+                times[times.count / 2], times[times.count * 9 / 10], times.last!))
+        print("  component evaluations: \(statistics.componentMisses) computed, \(statistics.componentHits) shared\n")
+    }
+
+    func gapStudy(_ system: RestorationSystem, _ clock: ContinuousClock) throws {
+        let random = GSLRandom(seed: seed)
+        let limits = ExactSolveLimits(maxSeconds: exactSeconds)
+        var gaps: [Double] = [], valueGaps: [Double] = [], exactTimes: [Double] = [], proofGaps: [Double] = []
+        var rows: [(gap: Double, line: String)] = []
+        print("Gap study: \(samples) random fault scenarios x station sets (fast vs exact, weighted kWh served)")
+        for k in 0..<samples {
+            let scenario = randomScenario(random, name: "r\(k)")
+            let stations = randomStations(random)
+            let start = clock.now
+            let exact = try ExactRestoration.solve(system, scenario: scenario, stations: stations, limits: limits)
+            exactTimes.append(seconds(clock.now - start))
+            let evaluator = try RestorationEvaluator(
+                system: system, scenarios: [scenario],
+                valuation: RestorationValuation(stormsPerYear: 2, usdPerWeightedKWh: 5), method: .fast, limits: limits)
+            let fast = try evaluator.outcome(scenario: 0, stations: stations)
+            let without = try evaluator.outcome(scenario: 0, stations: []).weightedEnergyKWh
+            let gap = max(exact.weightedEnergyKWh - fast.weightedEnergyKWh, 0) / max(exact.weightedEnergyKWh, 1)
+            let exactGain = exact.weightedEnergyKWh - without
+            let valueGap = exactGain > 1 ? max(exact.weightedEnergyKWh - fast.weightedEnergyKWh, 0) / exactGain : 0
+            gaps.append(gap)
+            valueGaps.append(valueGap)
+            proofGaps.append(exact.relativeGap ?? 0)
+            let faults = scenario.damagedBranches.map(\.description).joined(separator: ";")
+            let sites = stations.map { "\($0)" }.joined(separator: ",")
+            let line =
+                String(format: "  %3d  start %02d  ", k, scenario.startHour) + "faults \(faults)  stations \(sites)  "
+                + String(
+                    format: "exact %.1f (proven gap %.4f %%, %.2f s)  fast %.1f  gap %.3f %%  value gap %.3f %%",
+                    exact.weightedEnergyKWh, (exact.relativeGap ?? 0) * 100, exactTimes.last!, fast.weightedEnergyKWh,
+                    gap * 100, valueGap * 100)
+            rows.append((gap, line))
+            if verbose { print(line) }
+        }
+        let proven = proofGaps.filter { $0 <= 1e-4 + 1e-9 }.count
+        print(
+            String(
+                format: "  served-energy gap: median %.3f %%, p90 %.3f %%, worst %.3f %% (target: median <= 1 %%)",
+                quantile(gaps, 0.5) * 100, quantile(gaps, 0.9) * 100, gaps.max()! * 100))
+        print(
+            String(
+                format: "  restoration-value gap (share of the exact gain): median %.3f %%, p90 %.3f %%, worst %.3f %%",
+                quantile(valueGaps, 0.5) * 100, quantile(valueGaps, 0.9) * 100, valueGaps.max()! * 100))
+        print(
+            String(
+                format: "  exact: %d of %d proven within 0.01 %%, worst proven gap %.3f %%; time median %.2f s, max %.2f s",
+                proven, samples, proofGaps.max()! * 100, quantile(exactTimes, 0.5), exactTimes.max()!))
+        print("  worst cases:")
+        for row in rows.sorted(by: { $0.gap > $1.gap }).prefix(5) { print(row.line) }
+    }
+
+    /// 2-6 damaged branches (ties included), start hour 08, 12, 16 or 20, 8 hours.
+    func randomScenario(_ random: GSLRandom, name: String) -> FaultScenario {
+        let branches = RestorationReferenceCase.branchData
+        let count = 2 + Int(random.uniform() * 5)
+        var damaged = Set<BusPair>()
+        while damaged.count < count {
+            let b = branches[Int(random.uniform() * Double(branches.count))]
+            damaged.insert(BusPair(b.from, b.to))
+        }
+        let start = [8, 12, 16, 20][Int(random.uniform() * 4)]
+        return FaultScenario(
+            name: name, probability: 1, startHour: start, durationHours: 8,
+            damagedBranches: damaged.sorted { ($0.low, $0.high) < ($1.low, $1.high) }, damagedBuses: [])
+    }
+
+    /// 1 to `maxStations` fleets at random buses 2-33 (repeats allowed), sorted.
+    func randomStations(_ random: GSLRandom) -> [Int] {
+        let count = 1 + Int(random.uniform() * Double(maxStations))
+        return (0..<count).map { _ in 2 + Int(random.uniform() * 32) }.sorted()
+    }
+}
+
+private func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+private func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
+
+private func quantile(_ values: [Double], _ q: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(Int(Double(sorted.count - 1) * q + 0.5), sorted.count - 1)]
+}
