@@ -200,7 +200,7 @@ private final class HourPricer {
     let hour: Int
     /// Results by restriction: (price vector, column) pairs, for reuse between equal or
     /// bracketing prices.
-    var cache: [HourKey: [(prices: [Double], result: BranchAndPrice.Priced?)]] = [:]
+    var cache: [HourKey: [(prices: [Double], column: Column?, gap: Double)]] = [:]
 
     init(component: RestorationComponent, hour: Int, seconds: Double) throws(LPError) {
         self.hour = hour
@@ -376,10 +376,10 @@ private final class BranchAndPrice {
                 guard let priced = try price(hour: t, node: node, prices: master.prices) else {
                     return nil  // no hour solution satisfies the node's restrictions
                 }
-                pricingSlack[t] = max(priced.bound - master.hourDual[t], 0)
-                guard let column = priced.column else { continue }
+                let column = priced.column
                 let reduced =
                     column.value - zip(master.prices, column.energy).reduce(0) { $0 + $1.0 * $1.1 } - master.hourDual[t]
+                pricingSlack[t] = max(reduced, 0) + priced.gap
                 if reduced > 1e-6 * max(1, abs(column.value)) && !contains(column) {
                     pool[t].append(column)
                     added += 1
@@ -502,21 +502,15 @@ private final class BranchAndPrice {
             hourDual: convexityRows.map { solution.rowDuals[$0] }, mix: mix, usesArtificial: usesArtificial)
     }
 
-    /// What pricing one hour yields: the best column found (if any) and an upper bound on
-    /// the hour's best value minus priced energy, over all its solutions in the node.
-    struct Priced {
-        var column: Column?
-        var bound: Double
-    }
-
-    /// Prices hour `t` at the given energy prices under the node's restrictions; nil when
-    /// no solution of the hour satisfies them.
-    private func price(hour t: Int, node: NodeRestriction, prices: [Double]) throws(LPError) -> Priced? {
+    /// The best column of hour `t` at the given energy prices under the node's restrictions.
+    private func price(hour t: Int, node: NodeRestriction, prices: [Double]) throws(LPError) -> (column: Column, gap: Double)? {
         let pricer = pricers[pricerOf[t]]
         let key = node.hourKey(t)
         var entries = pricer.cache[key] ?? []
-        if let hit = entries.first(where: { $0.prices == prices }) { return hit.result.map { retag($0, t) } }
-        if prices.count == 1, let bracketed = bracket(entries, prices[0]) { return retag(bracketed, t) }
+        if let hit = entries.first(where: { $0.prices == prices }) {
+            return hit.column.map { (retag($0, t), hit.gap) }
+        }
+        if prices.count == 1, let bracketed = bracket(entries, prices[0]) { return (retag(bracketed.column, t), bracketed.gap) }
         let model = pricer.model
         for (k, u) in energyUnits.enumerated() {
             let p = model.activeVariable[0][u]
@@ -541,45 +535,30 @@ private final class BranchAndPrice {
         let clock = Date()
         defer { stats.pricingSeconds += Date().timeIntervalSince(clock) }
         pricer.solver.limits.maxSeconds = hourAllowance
-        // The tie-break cost on energy makes the MILP's objective slightly smaller than
-        // value minus priced energy; this covers the difference.
-        let tieBreakSlack = ComponentModel.energyTieBreak * energyUnits.reduce(0) { $0 + component.units[$1].maxActive[t] }
-        var result: Priced?
-        switch try solvePricing(pricer) {
-        case .infeasible:
-            result = nil
-        case .solved(let solution, let gap):
+        let column: Column?
+        var gap = 0.0
+        if let (solution, solutionGap) = try solvePricing(pricer) {
+            gap = solutionGap
             let operation = model.operation(slot: 0, in: solution.primal, binaryPickup: true)
             let value = (0..<component.busCount).reduce(0) { $0 + component.value($1, t) * operation.pickup[$1] }
-            let column = Column(
+            column = Column(
                 hour: t, value: value, energy: energyUnits.map { operation.active[$0] },
                 configuration: model.configuration(in: solution.primal), operation: operation)
-            let priced = value - zip(prices, column.energy).reduce(0) { $0 + $1.0 * $1.1 }
-            result = Priced(column: column, bound: max(priced, solution.objective) + gap + tieBreakSlack)
-        case .bounded(let bound):
-            result = Priced(column: nil, bound: bound + tieBreakSlack)
+        } else {
+            column = nil
         }
         if let dir = ProcessInfo.processInfo.environment["RESTORATION_DUMP_DIR"], Date().timeIntervalSince(clock) > 0.3 {
             let text = pricer.solver.program.cplexLP()
             try? text.write(toFile: dir + "/pricing_\(t)_\(stats.milps).lp", atomically: true, encoding: .utf8)
         }
-        entries.append((prices, result))
+        entries.append((prices, column, gap))
         pricer.cache[key] = entries
-        return result.map { retag($0, t) }
+        return column.map { (retag($0, t), gap) }
     }
 
-    enum PricingSolve {
-        case infeasible
-        /// A solution and how far its objective may lie below the optimum.
-        case solved(LPSolution, gap: Double)
-        /// No solution within the time cap; only a bound on the optimum.
-        case bounded(Double)
-    }
-
-    /// Solves a pricing MILP within its time cap. Stopped by the cap, it falls back on the
-    /// best solution found, bounded by the LP relaxation; with none, one longer attempt,
-    /// then the relaxation alone.
-    private func solvePricing(_ pricer: HourPricer) throws(LPError) -> PricingSolve {
+    /// Solves a pricing MILP: (solution, how far its objective may lie below the hour's
+    /// optimum), or nil if the node leaves the hour infeasible.
+    private func solvePricing(_ pricer: HourPricer) throws(LPError) -> (LPSolution, Double)? {
         var outcome: Result<LPSolution, LPError>
         do throws(LPError) {
             outcome = .success(try pricer.solver.solve())
@@ -589,28 +568,26 @@ private final class BranchAndPrice {
         switch outcome {
         case .success(let solution):
             let relative = solution.mipGap ?? 0
-            return .solved(solution, gap: relative > 0 ? relative * max(abs(solution.objective), 1) : 0)
+            return (solution, relative > 0 ? relative * max(abs(solution.objective), 1) : 0)
         case .failure(.infeasible):
-            return .infeasible
+            return nil
         case .failure(.limitReached(_, let incumbent)):
             stats.hourLimits += 1
             var found = incumbent
-            if found == nil && !pastDeadline {
+            if found == nil {
+                // No integer point yet: one longer attempt before giving up.
                 pricer.solver.limits.maxSeconds = max(
-                    min(limits.hourSeconds * 5, limits.maxSeconds - Date().timeIntervalSince(start)), 0.05)
+                    min(limits.hourSeconds * 10, limits.maxSeconds - Date().timeIntervalSince(start)), limits.hourSeconds)
                 do throws(LPError) {
                     found = try pricer.solver.solve()
                 } catch {
-                    switch error {
-                    case .limitReached(_, let late): found = late
-                    case .infeasible: return .infeasible
-                    default: throw error
-                    }
+                    guard case .limitReached(_, let late) = error else { throw error }
+                    found = late
                 }
             }
-            let relaxation = try pricer.relaxationBound()
-            guard let found else { return .bounded(relaxation) }
-            return .solved(found, gap: max(relaxation - found.objective, 0))
+            guard let found else { throw .limitReached("an hourly MILP found no solution", incumbent: nil) }
+            // Its LP relaxation bounds the hour instead.
+            return (found, max(try pricer.relaxationBound() - found.objective, 0))
         case .failure(let error):
             throw error
         }
@@ -618,32 +595,23 @@ private final class BranchAndPrice {
 
     /// With one energy unit the pricing value is a convex function of the price: if the
     /// same column is optimal at two prices it is optimal at every price between them.
-    private func bracket(_ entries: [(prices: [Double], result: Priced?)], _ price: Double) -> Priced? {
-        var below: (price: Double, priced: Priced, column: Column)?
-        var above: (price: Double, priced: Priced, column: Column)?
+    private func bracket(
+        _ entries: [(prices: [Double], column: Column?, gap: Double)], _ price: Double
+    ) -> (column: Column, gap: Double)? {
+        var below: (price: Double, column: Column, gap: Double)?
+        var above: (price: Double, column: Column, gap: Double)?
         for entry in entries {
-            guard let priced = entry.result, let column = priced.column else { continue }
+            guard let column = entry.column else { continue }
             let p = entry.prices[0]
-            if p <= price, below == nil || p > below!.price { below = (p, priced, column) }
-            if p >= price, above == nil || p < above!.price { above = (p, priced, column) }
+            if p <= price, below == nil || p > below!.price { below = (p, column, entry.gap) }
+            if p >= price, above == nil || p < above!.price { above = (p, column, entry.gap) }
         }
         guard let below, let above else { return nil }
         let same =
             below.column.operation.pickup == above.column.operation.pickup && below.column.energy == above.column.energy
             && below.column.configuration == above.column.configuration
-        guard same else { return nil }
-        // The bound moves with the price like the column's own value; keep the larger slack.
-        let value = below.column.value - price * below.column.energy[0]
-        let slack = max(
-            below.priced.bound - (below.column.value - below.price * below.column.energy[0]),
-            above.priced.bound - (above.column.value - above.price * above.column.energy[0]))
-        return Priced(column: below.column, bound: value + max(slack, 0))
-    }
-
-    private func retag(_ priced: Priced, _ t: Int) -> Priced {
-        var copy = priced
-        copy.column = priced.column.map { retag($0, t) }
-        return copy
+        // Inexact solves at the ends leave the same slack in between.
+        return same ? (below.column, max(below.gap, above.gap)) : nil
     }
 
     private func retag(_ column: Column, _ t: Int) -> Column {

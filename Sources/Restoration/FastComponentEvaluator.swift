@@ -15,7 +15,7 @@ struct FastComponentEvaluator {
 
     func evaluate(floor: ComponentSolution?) -> ComponentSolution {
         var best = floor
-        for forest in candidateForests() where FastDebug.allowsForest(split: forest.roots.count > 1) {
+        for forest in candidateForests() {
             let solution = FastForestEvaluator(component: component, forest: forest, partial: pickup == .continuous).solve()
             if best == nil || solution.value > best!.value + 1e-9 { best = solution }
         }
@@ -111,21 +111,10 @@ private final class FastForestEvaluator {
     let trialActive: UnsafeMutablePointer<Double>
     let trialReactive: UnsafeMutablePointer<Double>
     let pickup: UnsafeMutablePointer<Double>
-    /// Active and reactive limits of the units in the hour being served.
-    let capacity: UnsafeMutablePointer<Double>
-    let reactiveCapacity: UnsafeMutablePointer<Double>
     let span: Double
     /// Continuous pickup: a load that does not fit whole is served in part.
     let partial: Bool
     let hasRatings: Bool
-    /// Flat copies of the component's data, indexed [t * n + i] and [t * units + u], so the
-    /// inner loops touch no nested arrays.
-    let loadP: [Double]
-    let loadQ: [Double]
-    let value: [Double]
-    let unitBus: [Int]
-    let unitMaxP: [Double]
-    let unitMaxQ: [Double]
 
     init(component: RestorationComponent, forest: SpanningForest, partial: Bool) {
         c = component
@@ -135,21 +124,6 @@ private final class FastForestEvaluator {
         unitCount = component.units.count
         span = component.maxSquaredVoltage - component.minSquaredVoltage
         hasRatings = component.edges.contains { $0.ratingKVA != nil }
-        let hours = component.hourCount
-        var loadP = [Double](repeating: 0, count: hours * n), loadQ = loadP, value = loadP
-        for t in 0..<hours {
-            for i in 0..<n {
-                loadP[t * n + i] = component.load[i][t]
-                loadQ[t * n + i] = component.loadReactive[i][t]
-                value[t * n + i] = component.value(i, t)
-            }
-        }
-        self.loadP = loadP
-        self.loadQ = loadQ
-        self.value = value
-        unitBus = component.units.map(\.bus)
-        unitMaxQ = component.units.map(\.maxReactive)
-        unitMaxP = (0..<hours).flatMap { t in component.units.map { $0.maxActive[t] } }
         commonP = .allocate(capacity: n * n)
         commonQ = .allocate(capacity: n * n)
         commonP.initialize(repeating: 0, count: n * n)
@@ -161,8 +135,6 @@ private final class FastForestEvaluator {
         reactive = .allocate(capacity: max(unitCount, 1))
         trialActive = .allocate(capacity: max(unitCount, 1))
         trialReactive = .allocate(capacity: max(unitCount, 1))
-        capacity = .allocate(capacity: max(unitCount, 1))
-        reactiveCapacity = .allocate(capacity: max(unitCount, 1))
         // common(j, k) = path drop from the root to the lowest common ancestor of j and k.
         var pathP = [Double](repeating: 0, count: n), pathQ = [Double](repeating: 0, count: n)
         for v in forest.order where forest.parent[v] >= 0 {
@@ -195,10 +167,7 @@ private final class FastForestEvaluator {
     }
 
     deinit {
-        for pointer in [
-            commonP, commonQ, drop, trialDrop, pickup, active, reactive, trialActive, trialReactive, capacity,
-            reactiveCapacity,
-        ] {
+        for pointer in [commonP, commonQ, drop, trialDrop, pickup, active, reactive, trialActive, trialReactive] {
             pointer.deallocate()
         }
     }
@@ -216,7 +185,7 @@ private final class FastForestEvaluator {
             let tree = Tree(root: root, buses: buses, units: units, evaluator: self)
             var best: [HourResult]?
             var bestValue = -1.0
-            for ordering in Ordering.allCases where FastDebug.allows(split: forest.roots.count > 1, weight: ordering == .weight) {
+            for ordering in Ordering.allCases {
                 let results = serve(tree, ordering)
                 let value = results.reduce(0) { $0 + $1.value }
                 if value > bestValue + 1e-9 {
@@ -225,7 +194,7 @@ private final class FastForestEvaluator {
                 }
             }
             for (t, result) in best!.enumerated() {
-                for (i, share) in result.accepted { operations[t].pickup[i] += share }
+                for i in buses { operations[t].pickup[i] = result.pickup[i] }
                 for u in units {
                     operations[t].active[u] = result.active[u]
                     operations[t].reactive[u] = result.reactive[u]
@@ -286,48 +255,43 @@ private final class FastForestEvaluator {
 
     struct HourResult {
         var value: Double
+        var pickup: [Double]
         var active: [Double]
         var reactive: [Double]
         /// Energy drawn per energy-limited unit of the tree (in tree order).
         var energy: [Double]
-        /// Accepted loads in order, with the value and the limited units' energies after
-        /// each (flat, step-major).
-        var accepted: [(bus: Int, share: Double)]
-        var stepValue: [Double]
-        var stepEnergy: [Double]
+        /// Value and total limited energy after each accepted load, in acceptance order.
+        var steps: [(value: Double, energy: Double)]
     }
 
     /// Serves one tree over all hours with one load ordering.
     private func serve(_ tree: Tree, _ ordering: Ordering) -> [HourResult] {
         let hours = c.hourCount
-        // The order of an hour's loads is fixed at full power and reused for every allowance.
-        let orders = (0..<hours).map { t in orderedLoads(t, tree, ordering) }
         let full = (0..<hours).map { t in
-            greedyHour(t, tree, orders[t], allowance: tree.limited.map { unitMaxP[t * unitCount + $0] })
+            greedyHour(t, tree, ordering, allowance: tree.limited.map { c.units[$0].maxActive[t] })
         }
         if tree.limited.isEmpty { return full }
         let fits = tree.limited.indices.allSatisfy { k in full.reduce(0) { $0 + $1.energy[k] } <= tree.budgets[k] + 1e-9 }
         if fits { return full }
-        // Spread the energy over the hours by the value it buys (each hour keeps a prefix of
-        // its loads), then offer what is left to the hours that lost most.
-        let (taken, allowance) = spreadEnergy(full, budgets: tree.budgets)
-        // Each hour is served again within its share: with less energy the greedy may pick
-        // other loads than the prefix.
-        var results = (0..<hours).map { t -> HourResult in
-            if taken[t] == full[t].accepted.count { return full[t] }
-            return greedyHour(t, tree, orders[t], allowance: allowance[t])
-        }
+        // Spread the energy over the hours by the value it buys, then serve each hour
+        // within its share; what the shares leave over goes to the best hours.
+        let allowance = spreadEnergy(full, budgets: tree.budgets)
+        var results = full
         var remaining = tree.budgets
-        for result in results {
-            for k in remaining.indices { remaining[k] -= result.energy[k] }
+        for t in 0..<hours {
+            if zip(allowance[t], full[t].energy).allSatisfy({ $0 >= $1 - 1e-9 }) {
+                results[t] = full[t]
+            } else {
+                results[t] = greedyHour(t, tree, ordering, allowance: allowance[t])
+            }
+            for k in remaining.indices { remaining[k] -= results[t].energy[k] }
         }
-        let losers = (0..<hours).sorted { full[$0].value - results[$0].value > full[$1].value - results[$1].value }
-        for t in losers.prefix(3) {
+        for t in (0..<hours).sorted(by: { full[$0].value - results[$0].value > full[$1].value - results[$1].value }) {
             guard remaining.contains(where: { $0 > 1e-6 }), results[t].value < full[t].value - 1e-9 else { continue }
             let offer = tree.limited.indices.map { k in
-                min(results[t].energy[k] + max(remaining[k], 0), unitMaxP[t * unitCount + tree.limited[k]])
+                min(results[t].energy[k] + max(remaining[k], 0), c.units[tree.limited[k]].maxActive[t])
             }
-            let richer = greedyHour(t, tree, orders[t], allowance: offer)
+            let richer = greedyHour(t, tree, ordering, allowance: offer)
             if richer.value > results[t].value + 1e-9 {
                 for k in remaining.indices { remaining[k] -= richer.energy[k] - results[t].energy[k] }
                 results[t] = richer
@@ -336,29 +300,22 @@ private final class FastForestEvaluator {
         return results
     }
 
-    /// Spreads the pooled energy of the tree's limited units over the hours by the value it
-    /// buys: each hour keeps a prefix of its accepted loads; the next load taken is the one
-    /// with the most value per kWh that still fits (energy-free loads first). Returns each
-    /// hour's prefix length and its energy split over the units by budget.
-    private func spreadEnergy(_ full: [HourResult], budgets: [Double]) -> (taken: [Int], allowance: [[Double]]) {
-        let m = budgets.count
-        let pool = budgets.reduce(0, +)
+    /// Spreads the energy budgets over the hours by the value it buys: hour steps are taken
+    /// in order of value per kWh while the budget lasts (energy-free steps first).
+    private func spreadEnergy(_ full: [HourResult], budgets: [Double]) -> [[Double]] {
+        let total = budgets.reduce(0, +)
         var taken = [Int](repeating: 0, count: full.count)
         var used = 0.0
-        func energy(_ t: Int, _ k: Int) -> Double {
-            guard k > 0 else { return 0 }
-            var sum = 0.0
-            for u in 0..<m { sum += full[t].stepEnergy[(k - 1) * m + u] }
-            return sum
-        }
+        var energyAt = [Double](repeating: 0, count: full.count)
         while true {
             var pick = -1
             var bestRatio = -Double.infinity
-            for t in full.indices where taken[t] < full[t].accepted.count {
-                let k = taken[t]
-                let extra = energy(t, k + 1) - energy(t, k)
-                if used + extra > pool + 1e-9 { continue }
-                let gain = full[t].stepValue[k] - (k == 0 ? 0 : full[t].stepValue[k - 1])
+            for t in full.indices where taken[t] < full[t].steps.count {
+                let step = full[t].steps[taken[t]]
+                let previous = taken[t] == 0 ? (value: 0.0, energy: 0.0) : full[t].steps[taken[t] - 1]
+                let extra = step.energy - previous.energy
+                if used + extra > total + 1e-9 { continue }
+                let gain = step.value - previous.value
                 let ratio = extra <= 1e-9 ? Double.infinity : gain / extra
                 if ratio > bestRatio {
                     bestRatio = ratio
@@ -366,19 +323,23 @@ private final class FastForestEvaluator {
                 }
             }
             if pick < 0 { break }
-            used += energy(pick, taken[pick] + 1) - energy(pick, taken[pick])
+            let step = full[pick].steps[taken[pick]]
+            let previous = taken[pick] == 0 ? 0.0 : full[pick].steps[taken[pick] - 1].energy
+            used += step.energy - previous
+            energyAt[pick] = step.energy
             taken[pick] += 1
         }
-        let allowance = full.indices.map { t in budgets.map { pool > 0 ? energy(t, taken[t]) * $0 / pool : 0 } }
-        return (taken, allowance)
+        // Split each hour's energy over the units in proportion to their budgets.
+        return energyAt.map { e in budgets.map { total > 0 ? e * $0 / total : 0 } }
     }
 
     /// Greedy pickup of one tree in hour `t` with the given energy allowances.
-    private func greedyHour(_ t: Int, _ tree: Tree, _ candidates: [Int], allowance: [Double]) -> HourResult {
-        let cap = capacity, qCap = reactiveCapacity
+    private func greedyHour(_ t: Int, _ tree: Tree, _ ordering: Ordering, allowance: [Double]) -> HourResult {
+        var cap = [Double](repeating: 0, count: unitCount)
+        var qCap = [Double](repeating: 0, count: unitCount)
         for u in tree.units {
-            cap[u] = unitMaxP[t * unitCount + u]
-            qCap[u] = unitMaxQ[u]
+            cap[u] = c.units[u].maxActive[t]
+            qCap[u] = c.units[u].maxReactive
         }
         for (k, u) in tree.limited.enumerated() { cap[u] = min(cap[u], max(allowance[k], 0)) }
         // Shared inverter limits: the PV half has priority.
@@ -387,6 +348,7 @@ private final class FastForestEvaluator {
                 cap[u] = min(cap[u], max(shared.limitKW - c.units[shared.partner].maxActive[t], 0))
             }
         }
+        let candidates = orderedLoads(t, tree, ordering, cap: cap, qCap: qCap)
         for i in tree.buses {
             drop[i] = 0
             pickup[i] = 0
@@ -395,12 +357,9 @@ private final class FastForestEvaluator {
             active[u] = 0
             reactive[u] = 0
         }
-        var total = 0.0
-        var accepted: [(bus: Int, share: Double)] = []
-        var stepValue: [Double] = [], stepEnergy: [Double] = []
-        accepted.reserveCapacity(candidates.count)
-        stepValue.reserveCapacity(candidates.count)
-        stepEnergy.reserveCapacity(candidates.count * tree.limited.count)
+        var value = 0.0
+        var steps: [(value: Double, energy: Double)] = []
+        steps.reserveCapacity(candidates.count)
         for i in candidates {
             var share = 1.0
             if !attempt(i, 1, t, tree, cap, qCap) {
@@ -421,42 +380,41 @@ private final class FastForestEvaluator {
                 reactive[u] = trialReactive[u]
             }
             pickup[i] += share
-            total += share * value[t * n + i]
-            accepted.append((i, share))
-            stepValue.append(total)
-            for u in tree.limited { stepEnergy.append(active[u]) }
+            value += share * c.value(i, t)
+            steps.append((value, tree.limited.reduce(0) { $0 + active[$1] }))
         }
         return HourResult(
-            value: total, active: Array(UnsafeBufferPointer(start: active, count: unitCount)),
+            value: value, pickup: Array(UnsafeBufferPointer(start: pickup, count: n)),
+            active: Array(UnsafeBufferPointer(start: active, count: unitCount)),
             reactive: Array(UnsafeBufferPointer(start: reactive, count: unitCount)),
-            energy: tree.limited.map { active[$0] }, accepted: accepted, stepValue: stepValue, stepEnergy: stepEnergy)
+            energy: tree.limited.map { active[$0] }, steps: steps)
     }
 
     /// Loads of the tree with value in hour t, in the order they are offered.
-    private func orderedLoads(_ t: Int, _ tree: Tree, _ ordering: Ordering) -> [Int] {
+    private func orderedLoads(_ t: Int, _ tree: Tree, _ ordering: Ordering, cap: [Double], qCap: [Double]) -> [Int] {
         let depth = { (bus: Int) -> Double in self.commonP[bus * self.n + bus] + self.commonQ[bus * self.n + bus] }
         var keyed: [(bus: Int, key: Double, depth: Double)] = []
         keyed.reserveCapacity(tree.buses.count)
         switch ordering {
         case .weight:
-            for i in tree.buses where value[t * n + i] > 0 { keyed.append((i, c.weight[i], depth(i))) }
+            for i in tree.buses where c.value(i, t) > 0 { keyed.append((i, c.weight[i], depth(i))) }
         case .efficiency:
             // Prices per kW and kVAr: the share of each resource a load takes, weighted by
             // how scarce the resource is (demand over capacity, capped at 1).
             var totalP = 0.0, totalQ = 0.0, demandP = 0.0, demandQ = 0.0
             for u in tree.units {
-                totalP += unitMaxP[t * unitCount + u]
-                totalQ += unitMaxQ[u]
+                totalP += cap[u]
+                totalQ += qCap[u]
             }
             for i in tree.buses {
-                demandP += loadP[t * n + i]
-                demandQ += max(loadQ[t * n + i], 0)
+                demandP += c.load[i][t]
+                demandQ += max(c.loadReactive[i][t], 0)
             }
             let priceP = totalP > 0 ? min(demandP / totalP, 1) / totalP : 1
             let priceQ = totalQ > 0 ? min(demandQ / totalQ, 1) / totalQ : 1
-            for i in tree.buses where value[t * n + i] > 0 {
-                let use = priceP * loadP[t * n + i] + priceQ * max(loadQ[t * n + i], 0) + 1e-9
-                keyed.append((i, value[t * n + i] / use, depth(i)))
+            for i in tree.buses where c.value(i, t) > 0 {
+                let use = priceP * c.load[i][t] + priceQ * max(c.loadReactive[i][t], 0) + 1e-9
+                keyed.append((i, c.value(i, t) / use, depth(i)))
             }
         }
         keyed.sort { $0.key != $1.key ? $0.key > $1.key : $0.depth < $1.depth }
@@ -465,19 +423,14 @@ private final class FastForestEvaluator {
 
     /// Tries to serve share `f` of bus i on top of the current state; the trial state is
     /// left in the trial buffers. False if P, Q, a voltage or a rating would not hold.
-    private func attempt(
-        _ i: Int, _ f: Double, _ t: Int, _ tree: Tree, _ cap: UnsafeMutablePointer<Double>,
-        _ qCap: UnsafeMutablePointer<Double>
-    ) -> Bool {
-        let dp = f * loadP[t * n + i], dq = f * loadQ[t * n + i]
-        let buses = tree.buses, units = tree.units
-        for u in units {
+    private func attempt(_ i: Int, _ f: Double, _ t: Int, _ tree: Tree, _ cap: [Double], _ qCap: [Double]) -> Bool {
+        let dp = f * c.load[i][t], dq = f * c.loadReactive[i][t]
+        for u in tree.units {
             trialActive[u] = active[u]
             trialReactive[u] = reactive[u]
         }
         var needP = dp
-        let activeOrder = tree.activeOrder
-        for u in activeOrder where needP > 1e-12 {
+        for u in tree.activeOrder where needP > 1e-12 {
             let add = min(cap[u] - trialActive[u], needP)
             if add > 0 {
                 trialActive[u] += add
@@ -506,16 +459,16 @@ private final class FastForestEvaluator {
         if abs(needQ) > 1e-9 { return false }
         // Voltage: drop_k changes by the load at i minus the sources' increments.
         let rowP = commonP + i * n, rowQ = commonQ + i * n
-        for k in buses { trialDrop[k] = drop[k] + rowP[k] * dp + rowQ[k] * dq }
-        for u in units {
+        for k in tree.buses { trialDrop[k] = drop[k] + rowP[k] * dp + rowQ[k] * dq }
+        for u in tree.units {
             let deltaP = trialActive[u] - active[u], deltaQ = trialReactive[u] - reactive[u]
             if deltaP == 0 && deltaQ == 0 { continue }
-            let b = unitBus[u]
+            let b = c.units[u].bus
             let unitP = commonP + b * n, unitQ = commonQ + b * n
-            for k in buses { trialDrop[k] -= unitP[k] * deltaP + unitQ[k] * deltaQ }
+            for k in tree.buses { trialDrop[k] -= unitP[k] * deltaP + unitQ[k] * deltaQ }
         }
         var highest = 0.0, lowest = 0.0
-        for k in buses {
+        for k in tree.buses {
             let d = trialDrop[k]
             if d > highest { highest = d }
             if d < lowest { lowest = d }
@@ -546,18 +499,5 @@ private final class FastForestEvaluator {
             netQ[forest.parent[v]] += netQ[v]
         }
         return true
-    }
-}
-
-import Foundation
-enum FastDebug {
-    static let combos: Set<String>? = ProcessInfo.processInfo.environment["RESTORATION_FAST_COMBOS"].map { Set($0.split(separator: ",").map(String.init)) }
-    static func allows(split: Bool, weight: Bool) -> Bool {
-        guard let combos else { return true }
-        return combos.contains((split ? "s" : "m") + (weight ? "w" : "e"))
-    }
-    static func allowsForest(split: Bool) -> Bool {
-        guard let combos else { return true }
-        return combos.contains { $0.hasPrefix(split ? "s" : "m") }
     }
 }
