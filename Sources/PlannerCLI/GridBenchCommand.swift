@@ -89,7 +89,7 @@ struct GridBenchCommand: ParsableCommand {
         print("exact power flow, full result:    median \(micro(full)) µs per solve")
 
         // Random station plans.
-        var rng = GridBenchRandom(seed: seed)
+        var rng = BenchRandom(seed: seed)
         let candidates = feeder.buses.indices.filter { $0 != feeder.substation }
         var stationSets: [[StationLoad]] = []
         for _ in 0..<plans {
@@ -168,15 +168,3 @@ struct GridBenchCommand: ParsableCommand {
     private func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
 }
 
-/// A small seeded generator (GridBenchRandom) so the benchmark plans repeat exactly.
-struct GridBenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
