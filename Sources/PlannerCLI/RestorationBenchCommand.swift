@@ -136,9 +136,11 @@ struct RestorationBenchCommand: ParsableCommand {
                 valuation: RestorationValuation(stormsPerYear: 2, usdPerWeightedKWh: 5), method: .fast, limits: limits)
             let fast = try evaluator.outcome(scenario: 0, stations: stations)
             let without = try evaluator.outcome(scenario: 0, stations: []).weightedEnergyKWh
-            let gap = max(exact.weightedEnergyKWh - fast.weightedEnergyKWh, 0) / max(exact.weightedEnergyKWh, 1)
+            // Negative: the fast evaluator beat the exact incumbent (only possible when the
+            // exact solve stopped on its time cap).
+            let gap = (exact.weightedEnergyKWh - fast.weightedEnergyKWh) / max(exact.weightedEnergyKWh, 1)
             let exactGain = exact.weightedEnergyKWh - without
-            let valueGap = exactGain > 1 ? max(exact.weightedEnergyKWh - fast.weightedEnergyKWh, 0) / exactGain : 0
+            let valueGap = exactGain > 1 ? (exact.weightedEnergyKWh - fast.weightedEnergyKWh) / exactGain : 0
             gaps.append(gap)
             valueGaps.append(valueGap)
             proofGaps.append(exact.relativeGap ?? 0)
@@ -156,8 +158,8 @@ struct RestorationBenchCommand: ParsableCommand {
         let proven = proofGaps.filter { $0 <= 1e-4 + 1e-9 }.count
         print(
             String(
-                format: "  served-energy gap: median %.3f %%, p90 %.3f %%, worst %.3f %% (target: median <= 1 %%)",
-                quantile(gaps, 0.5) * 100, quantile(gaps, 0.9) * 100, gaps.max()! * 100))
+                format: "  served-energy gap: median %.3f %%, p90 %.3f %%, worst %.3f %%, best %.3f %% (target: median <= 1 %%)",
+                quantile(gaps, 0.5) * 100, quantile(gaps, 0.9) * 100, gaps.max()! * 100, gaps.min()! * 100))
         print(
             String(
                 format: "  restoration-value gap (share of the exact gain): median %.3f %%, p90 %.3f %%, worst %.3f %%",

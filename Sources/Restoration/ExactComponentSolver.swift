@@ -33,6 +33,7 @@ public struct SolveStats: Sendable, Equatable {
     public var refitSeconds = 0.0
     public var masterSeconds = 0.0
 
+    /// No work yet.
     public init() {}
 
     static func + (a: SolveStats, b: SolveStats) -> SolveStats {
@@ -63,6 +64,7 @@ public struct ExactSolveLimits: Sendable, Equatable {
     /// pathological hours reach it (GLPK proves most in milliseconds).
     public var hourSeconds: Double
 
+    /// Limits with the documented defaults.
     public init(relativeGap: Double = 1e-4, maxSeconds: Double = 120, maxNodes: Int = 5_000, hourSeconds: Double = 2) {
         self.relativeGap = relativeGap
         self.maxSeconds = maxSeconds
@@ -260,14 +262,20 @@ private final class BranchAndPrice {
         let configuration = Configuration(
             closed: component.hasFixedConfiguration ? [] : component.freeEdges.map { solution.closedEdges[$0] },
             roots: component.rootCandidates.map { solution.rootBuses[$0] })
+        var used = [Double](repeating: 0, count: energyUnits.count)
         for (t, operation) in solution.operations.enumerated() {
             let value = (0..<component.busCount).reduce(0) { $0 + component.value($1, t) * operation.pickup[$1] }
             let column = Column(
                 hour: t, value: value, energy: energyUnits.map { operation.active[$0] }, configuration: configuration,
                 operation: operation)
+            for k in used.indices { used[k] += column.energy[k] }
             if !contains(column) { pool[t].append(column) }
         }
-        incumbent = (solution.value, configuration, solution.operations)
+        // Each hour is a valid column on its own; the whole is an incumbent only within budgets.
+        let withinBudgets = energyUnits.indices.allSatisfy {
+            used[$0] <= component.units[energyUnits[$0]].energy! + BranchAndPrice.energyResolution
+        }
+        if withinBudgets { incumbent = (solution.value, configuration, solution.operations) }
     }
 
     static func sameData(_ c: RestorationComponent, _ s: Int, _ t: Int) -> Bool {

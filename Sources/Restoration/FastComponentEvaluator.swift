@@ -318,7 +318,10 @@ private final class FastForestEvaluator {
         // Each hour is served again within its share: with less energy the greedy may pick
         // other loads than the prefix.
         var results = (0..<hours).map { t -> HourResult in
-            if taken[t] == full[t].accepted.count { return full[t] }
+            // Keep the full-power hour only if no unit draws beyond its own share (the pool
+            // is split by budget, and a deep follower may have been drained first).
+            let withinShares = zip(full[t].energy, allowance[t]).allSatisfy { $0 <= $1 + 1e-9 }
+            if taken[t] == full[t].accepted.count && withinShares { return full[t] }
             return greedyHour(t, tree, orders[t], allowance: allowance[t])
         }
         var remaining = tree.budgets

@@ -36,13 +36,16 @@ public enum RestorationReferenceCase {
             0.45, 0.40, 0.38, 0.37, 0.38, 0.45, 0.60, 0.70, 0.65, 0.60, 0.58, 0.58, 0.60, 0.58, 0.58, 0.62, 0.72, 0.88,
             1.00, 1.00, 0.95, 0.85, 0.70, 0.55,
         ])
+    /// Commercial shape of the defaults.
     public static let commercial = HourlyProfile(
         name: "commercial",
         values: [
             0.35, 0.33, 0.32, 0.32, 0.33, 0.38, 0.50, 0.70, 0.88, 0.97, 1.00, 1.00, 0.98, 1.00, 0.98, 0.95, 0.88, 0.75,
             0.62, 0.55, 0.50, 0.45, 0.40, 0.37,
         ])
+    /// A flat shape (hospital, gas availability).
     public static let flat = HourlyProfile(name: "flat", values: Array(repeating: 1, count: 24))
+    /// PV availability as a fraction of rating.
     public static let photovoltaic = HourlyProfile(
         name: "pv",
         values: [

@@ -8,6 +8,7 @@ public struct RestorationValuation: Sendable, Equatable {
     /// Money per VOLL-weighted kWh served (USD per kWh at weight 1).
     public var usdPerWeightedKWh: Double
 
+    /// A valuation with N_H storms per year and a price per weighted kWh.
     public init(stormsPerYear: Double, usdPerWeightedKWh: Double) {
         self.stormsPerYear = stormsPerYear
         self.usdPerWeightedKWh = usdPerWeightedKWh
@@ -16,7 +17,9 @@ public struct RestorationValuation: Sendable, Equatable {
 
 /// The restoration value of a plan in one scenario.
 public struct ScenarioRestorationValue: Sendable, Equatable {
+    /// Scenario name.
     public var scenario: String
+    /// Scenario probability given a storm.
     public var probability: Double
     /// Restoration with the plan's fleets and with none.
     public var withFleets: RestorationOutcome
@@ -30,6 +33,7 @@ public struct ScenarioRestorationValue: Sendable, Equatable {
 public struct PlanRestorationValue: Sendable, Equatable {
     /// USD per year.
     public var usdPerYear: Double
+    /// The breakdown by scenario.
     public var perScenario: [ScenarioRestorationValue]
 }
 
@@ -43,10 +47,15 @@ public struct PlanRestorationValue: Sendable, Equatable {
 ///
 /// Safe to call from several threads; results do not depend on the calling order.
 public final class RestorationEvaluator: @unchecked Sendable {
+    /// The feeder, its assets and options.
     public let system: RestorationSystem
+    /// The fault scenarios, in the order of `outcome(scenario:stations:)`.
     public let scenarios: [FaultScenario]
+    /// Storms per year and price.
     public let valuation: RestorationValuation
+    /// Fast heuristic or exact MILP for station sets.
     public let method: RestorationMethod
+    /// Limits of the exact solves (the no-fleet baselines always use them).
     public let limits: ExactSolveLimits
 
     private let bases: [ScenarioBase]

@@ -9,6 +9,7 @@ import InputParsing
 public struct RestorationNetwork: Sendable, Equatable {
     /// One bus and the load it carries at the peak of its class profile.
     public struct Bus: Sendable, Equatable {
+        /// Bus id as in the case.
         public var id: Int
         /// Peak active load, kW (>= 0).
         public var activePowerKW: Double
@@ -17,6 +18,7 @@ public struct RestorationNetwork: Sendable, Equatable {
         /// The class giving the VOLL weight and hourly shape; required when the bus has load.
         public var loadClass: LoadClass?
 
+        /// A bus with its peak load and class.
         public init(id: Int, activePowerKW: Double, reactivePowerKVAr: Double, loadClass: LoadClass?) {
             self.id = id
             self.activePowerKW = activePowerKW
@@ -27,8 +29,10 @@ public struct RestorationNetwork: Sendable, Equatable {
 
     /// One branch (line or switch) between two buses.
     public struct Branch: Sendable, Equatable {
+        /// End bus ids.
         public var from: Int
         public var to: Int
+        /// Series resistance and reactance, ohms.
         public var resistanceOhm: Double
         public var reactanceOhm: Double
         /// A normally open tie switch (closable during restoration only if the options allow it).
@@ -36,6 +40,7 @@ public struct RestorationNetwork: Sendable, Equatable {
         /// Apparent-power rating, kVA, or `nil` for none.
         public var ratingKVA: Double?
 
+        /// A branch; ties are normally open.
         public init(
             from: Int, to: Int, resistanceOhm: Double, reactanceOhm: Double, isTie: Bool = false,
             ratingKVA: Double? = nil
@@ -52,6 +57,7 @@ public struct RestorationNetwork: Sendable, Equatable {
         public var ends: BusPair { BusPair(from, to) }
     }
 
+    /// Buses and branches of the feeder.
     public var buses: [Bus]
     public var branches: [Branch]
     /// Line-to-line base voltage, kV.
@@ -134,6 +140,7 @@ public struct RestorationOptions: Sendable, Equatable {
     /// Binary or continuous load pickup.
     public var pickup: PickupMode
 
+    /// The reference setting: ties switchable, binary pickup.
     public init(tiesSwitchable: Bool = true, pickup: PickupMode = .binary) {
         self.tiesSwitchable = tiesSwitchable
         self.pickup = pickup
@@ -143,10 +150,13 @@ public struct RestorationOptions: Sendable, Equatable {
 /// Everything the restoration model needs besides the fault scenario and the stations:
 /// the feeder, its distributed generators, the fleet each station hosts and the options.
 public struct RestorationSystem: Sendable, Equatable {
+    /// The feeder.
     public var network: RestorationNetwork
+    /// Distributed generators on it.
     public var generators: [DistributedGenerator]
     /// The fleet parked at every built station (one fleet per station).
     public var fleet: FleetSpec
+    /// Ties and pickup options.
     public var options: RestorationOptions
 
     /// Builds a system and checks that every generator sits on a bus of the network.

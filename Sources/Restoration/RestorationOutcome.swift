@@ -31,6 +31,7 @@ public enum RestorationMethod: String, Sendable {
 
 /// Restoration of one fault scenario with one set of stations.
 public struct RestorationOutcome: Sendable, Equatable {
+    /// Scenario name.
     public var scenario: String
     /// Station buses (a multiset, sorted): one fleet per entry.
     public var stations: [Int]
@@ -41,12 +42,15 @@ public struct RestorationOutcome: Sendable, Equatable {
     /// For exact solves: a proven upper bound on the optimum (equal to the value when
     /// solved to optimality). For the fast evaluator: `nil`.
     public var upperBound: Double?
+    /// Islands formed (switching is constant over the outage).
     public var islands: [RestorationIsland]
+    /// Service hour by hour.
     public var hours: [HourlyService]
     /// Energy drawn from the fleets, kWh, by station bus.
     public var fleetEnergyKWh: [Int: Double]
     /// Station buses whose fleet could not be used (damaged bus or no path to any load).
     public var idleStations: [Int]
+    /// Exact or fast.
     public var method: RestorationMethod
     /// Solver work for exact solves.
     public var stats: SolveStats

@@ -23,6 +23,7 @@ public struct FragilityCurve: Sendable, Equatable {
     /// σ: standard deviation of ln(failure intensity).
     public var logStandardDeviation: Double
 
+    /// A curve from its five parameters (see the type).
     public init(baseline: Double, critical: Double, maximum: Double, logMean: Double, logStandardDeviation: Double) {
         self.baseline = baseline
         self.critical = critical
@@ -83,6 +84,7 @@ public struct StormHazard: Sendable, Equatable {
     public var startHour: Int = 8
     public var durationHours: Int = 8
 
+    /// The documented defaults.
     public init() {}
 
     /// Checks ranges.
@@ -131,6 +133,7 @@ public final class GSLRandom {
 
 /// One Monte Carlo draw: the storm's intensities and what failed.
 public struct SampledDamage: Sendable, Equatable {
+    /// The storm's gust (m/s) and flood depth at the worst-hit bus (m).
     public var windSpeed: Double
     public var floodDepth: Double
     /// Failed branches (sorted) and buses (sorted).

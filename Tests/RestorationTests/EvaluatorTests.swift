@@ -62,7 +62,12 @@ struct EvaluatorTests {
             let instance = try ScenarioInstance(system: system, scenario: scenario, stations: stations)
             for component in instance.components {
                 let fast = FastComponentEvaluator(component: component).evaluate(floor: nil)
-                #expect(try Self.isFeasible(fast, in: component))
+                #expect(try Self.isFeasible(fast, in: component), "\(scenario.name) \(stations) component \(component.busIDs)")
+                // The exact solution passes the same check (its hours come from separate MILPs).
+                let exact = try ExactComponentSolver(component: component, limits: ExactSolveLimits(maxSeconds: 10))
+                    .solve(pickup: .binary, start: fast)
+                #expect(try Self.isFeasible(exact, in: component), "exact: \(scenario.name) \(stations)")
+                #expect(exact.value >= fast.value - 1e-6)
             }
         }
         // Below the exact bound (a feasible point cannot beat the optimum).
