@@ -25,11 +25,36 @@ extension PlannerCase {
     }
 
     /// A cached restoration evaluator over the case's fault scenarios.
-    public func restorationEvaluator(method: RestorationMethod = .fast) throws -> RestorationEvaluator {
-        try RestorationEvaluator(
-            system: restorationSystem(), scenarios: scenarios,
+    ///
+    /// - Parameters:
+    ///   - tiesSwitchable: overrides the case's tie setting when given.
+    ///   - scenarios: a subset of the case's scenarios (default: all of them).
+    public func restorationEvaluator(
+        method: RestorationMethod = .fast, tiesSwitchable: Bool? = nil, scenarios subset: [FaultScenario]? = nil
+    ) throws -> RestorationEvaluator {
+        var system = try restorationSystem()
+        if let tiesSwitchable { system.options.tiesSwitchable = tiesSwitchable }
+        return try RestorationEvaluator(
+            system: system, scenarios: subset ?? scenarios,
             valuation: RestorationValuation(
                 stormsPerYear: parameters.stormsPerYear, usdPerWeightedKWh: parameters.vollUSDPerWeightedKWh),
             method: method)
+    }
+
+    /// The feeder buses hosting the plan's stations, one entry per station, sorted (the
+    /// multiset the restoration value depends on).
+    public func stationBuses(_ plan: Plan) -> [Int] {
+        plan.stationIndices.map { candidates[$0].bus }.sorted()
+    }
+
+    /// Fault scenarios for this case's feeder: `samples` storms drawn from the hazard's
+    /// fragility curves with `seed`, reduced to at most `keep` representatives whose
+    /// probabilities sum to 1 (see `ScenarioGeneration`).
+    public func generateScenarios(
+        hazard: StormHazard = StormHazard(), samples: Int, keep: Int, seed: UInt64
+    ) throws -> [FaultScenario] {
+        let network = try restorationSystem().network
+        let draws = try ScenarioGeneration.sample(network: network, hazard: hazard, samples: samples, seed: seed)
+        return try ScenarioGeneration.reduce(draws, keep: keep, hazard: hazard)
     }
 }

@@ -43,6 +43,16 @@ struct RestorationBenchCommand: ParsableCommand {
     @Flag(help: "Print every gap-study case.")
     var verbose = false
 
+    /// The bench's three parts.
+    enum Part: String, ExpressibleByArgument, CaseIterable {
+        case exact, fast, gap
+    }
+
+    @Option(
+        parsing: .upToNextOption,
+        help: "Parts to run (exact: scenario-2 timings; fast: fast timings; gap: the gap study). Default: all.")
+    var parts: [Part] = Part.allCases
+
     mutating func validate() throws {
         guard repeats > 0, samples > 0, maxStations > 0, exactSeconds > 0, fastSets > 0 else {
             throw ValidationError("counts and times must be positive")
@@ -52,9 +62,9 @@ struct RestorationBenchCommand: ParsableCommand {
     func run() throws {
         let system = RestorationReferenceCase.system(options: RestorationOptions(tiesSwitchable: !noTies))
         let clock = ContinuousClock()
-        try exactOnScenario2(system, clock)
-        try fastTiming(system, clock)
-        try gapStudy(system, clock)
+        if parts.contains(.exact) { try exactOnScenario2(system, clock) }
+        if parts.contains(.fast) { try fastTiming(system, clock) }
+        if parts.contains(.gap) { try gapStudy(system, clock) }
     }
 
     /// Reference values of the restoration defaults (VOLL-weighted kWh, scenario 2, 08:00).

@@ -41,6 +41,7 @@ struct ScenarioGenerationTests {
         hazard.windShape = 2000
         hazard.floodLogMean = log(0.9)
         hazard.floodLogStandardDeviation = 0
+        hazard.floodLocalLogStandardDeviation = 0
         let samples = 4_000
         let draws = try ScenarioGeneration.sample(network: Self.network, hazard: hazard, samples: samples, seed: 11)
         let branchCount = Self.network.branches.count
