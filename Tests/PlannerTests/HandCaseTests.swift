@@ -33,6 +33,8 @@ struct HandRow: Sendable, CustomTestStringConvertible {
     var z2: Double
     /// Integer spots per site, site 1 first (0 where no station).
     var spots: [Int]
+    /// EV flow through each site's road, veh/h, site 1 first (0 where no station).
+    var evFlows: [Double]
     /// Integer lanes added on arc 1→2 (the only congested arc).
     var lanes12: Int
     var stationsUSD: Double
@@ -61,45 +63,45 @@ struct HandRow: Sendable, CustomTestStringConvertible {
 /// The hand table. Each number's derivation is in docs/hand-case.md, section "The eight plans".
 let handTable: [HandRow] = [
     HandRow(
-        plan: "000", travelTime: 34_005, z2: 0, spots: [0, 0, 0], lanes12: 1, stationsUSD: 0, spotsUSD: 0,
+        plan: "000", travelTime: 34_005, z2: 0, spots: [0, 0, 0], evFlows: [0, 0, 0], lanes12: 1, stationsUSD: 0, spotsUSD: 0,
         lanesUSD: 500_000, substationKVA: 200, substationUSD: 0, linesUSD: 0, reinforcements: [],
         servedWeightedKWh: 0, restorationUSDPerYear: 0, budgetExcessUSD: 0, clusterStationExcess: 0,
         longRangeStationExcess: 0, coverageShortfall: 0.5, unservedEV: 200, violationNames: ["coverage", "unserved_ev"]),
     HandRow(
-        plan: "100", travelTime: 40_660, z2: 5.0 / 6, spots: [3, 0, 0], lanes12: 2, stationsUSD: 163_000,
+        plan: "100", travelTime: 40_660, z2: 5.0 / 6, spots: [3, 0, 0], evFlows: [110, 0, 0], lanes12: 2, stationsUSD: 163_000,
         spotsUSD: 9_480, lanesUSD: 1_000_000, substationKVA: 233, substationUSD: 0, linesUSD: 0, reinforcements: [],
         servedWeightedKWh: 1_000, restorationUSDPerYear: 10_000, budgetExcessUSD: 0, clusterStationExcess: 0,
         longRangeStationExcess: 0, coverageShortfall: 0, unservedEV: 90, violationNames: ["unserved_ev"]),
     HandRow(
-        plan: "010", travelTime: 45_715, z2: 5.0 / 6, spots: [0, 6, 0], lanes12: 2, stationsUSD: 163_000,
+        plan: "010", travelTime: 45_715, z2: 5.0 / 6, spots: [0, 6, 0], evFlows: [0, 200, 0], lanes12: 2, stationsUSD: 163_000,
         spotsUSD: 18_960, lanesUSD: 1_000_000, substationKVA: 266, substationUSD: 80_000, linesUSD: 200_000,
-        reinforcements: ["2-3 x1"], servedWeightedKWh: 1_000, restorationUSDPerYear: 10_000, budgetExcessUSD: 0,
+        reinforcements: ["20-30 x1"], servedWeightedKWh: 1_000, restorationUSDPerYear: 10_000, budgetExcessUSD: 0,
         clusterStationExcess: 0, longRangeStationExcess: 0, coverageShortfall: 0, unservedEV: 0, violationNames: []),
     HandRow(
-        plan: "110", travelTime: 45_715, z2: 5.0 / 6, spots: [4, 6, 0], lanes12: 2, stationsUSD: 326_000,
+        plan: "110", travelTime: 45_715, z2: 5.0 / 6, spots: [4, 6, 0], evFlows: [140, 200, 0], lanes12: 2, stationsUSD: 326_000,
         spotsUSD: 31_600, lanesUSD: 1_000_000, substationKVA: 310, substationUSD: 300_000, linesUSD: 200_000,
-        reinforcements: ["2-3 x1"], servedWeightedKWh: 1_100, restorationUSDPerYear: 11_000, budgetExcessUSD: 57_600,
+        reinforcements: ["20-30 x1"], servedWeightedKWh: 1_100, restorationUSDPerYear: 11_000, budgetExcessUSD: 57_600,
         clusterStationExcess: 1, longRangeStationExcess: 0, coverageShortfall: 0, unservedEV: 0,
         violationNames: ["budget", "cluster_cap"]),
     HandRow(
-        plan: "001", travelTime: 44_725, z2: 0.5, spots: [0, 0, 4], lanes12: 1, stationsUSD: 163_000, spotsUSD: 12_640,
+        plan: "001", travelTime: 44_725, z2: 0.5, spots: [0, 0, 4], evFlows: [0, 0, 140], lanes12: 1, stationsUSD: 163_000, spotsUSD: 12_640,
         lanesUSD: 500_000, substationKVA: 244, substationUSD: 0, linesUSD: 0, reinforcements: [],
         servedWeightedKWh: 1_000, restorationUSDPerYear: 10_000, budgetExcessUSD: 0, clusterStationExcess: 0,
         longRangeStationExcess: 0, coverageShortfall: 0.5, unservedEV: 60, violationNames: ["coverage", "unserved_ev"]),
     HandRow(
-        plan: "101", travelTime: 48_220, z2: 4.0 / 3, spots: [5, 0, 2], lanes12: 2, stationsUSD: 326_000,
+        plan: "101", travelTime: 48_220, z2: 4.0 / 3, spots: [5, 0, 2], evFlows: [170, 0, 90], lanes12: 2, stationsUSD: 326_000,
         spotsUSD: 22_120, lanesUSD: 1_000_000, substationKVA: 277, substationUSD: 135_000, linesUSD: 0,
         reinforcements: [], servedWeightedKWh: 1_100, restorationUSDPerYear: 11_000, budgetExcessUSD: 0,
         clusterStationExcess: 0, longRangeStationExcess: 0, coverageShortfall: 0, unservedEV: 0, violationNames: []),
     HandRow(
-        plan: "011", travelTime: 45_340, z2: 4.0 / 3, spots: [0, 5, 0], lanes12: 2, stationsUSD: 326_000,
+        plan: "011", travelTime: 45_340, z2: 4.0 / 3, spots: [0, 5, 0], evFlows: [0, 170, 30], lanes12: 2, stationsUSD: 326_000,
         spotsUSD: 15_800, lanesUSD: 1_000_000, substationKVA: 255, substationUSD: 25_000, linesUSD: 200_000,
-        reinforcements: ["2-3 x1"], servedWeightedKWh: 1_100, restorationUSDPerYear: 11_000, budgetExcessUSD: 0,
+        reinforcements: ["20-30 x1"], servedWeightedKWh: 1_100, restorationUSDPerYear: 11_000, budgetExcessUSD: 0,
         clusterStationExcess: 0, longRangeStationExcess: 0, coverageShortfall: 0, unservedEV: 0, violationNames: []),
     HandRow(
-        plan: "111", travelTime: 45_340, z2: 4.0 / 3, spots: [3, 5, 0], lanes12: 2, stationsUSD: 489_000,
+        plan: "111", travelTime: 45_340, z2: 4.0 / 3, spots: [3, 5, 0], evFlows: [110, 170, 30], lanes12: 2, stationsUSD: 489_000,
         spotsUSD: 25_280, lanesUSD: 1_000_000, substationKVA: 288, substationUSD: 190_000, linesUSD: 200_000,
-        reinforcements: ["2-3 x1"], servedWeightedKWh: 1_100, restorationUSDPerYear: 11_000,
+        reinforcements: ["20-30 x1"], servedWeightedKWh: 1_100, restorationUSDPerYear: 11_000,
         budgetExcessUSD: 104_280, clusterStationExcess: 1, longRangeStationExcess: 0, coverageShortfall: 0,
         unservedEV: 0, violationNames: ["budget", "cluster_cap"]),
 ]
@@ -108,7 +110,9 @@ let handTable: [HandRow] = [
     @Test func caseLoadsAsDesigned() throws {
         let c = tinyEvaluator.plannerCase
         #expect(c.network.nodeCount == 4 && c.network.links.count == 8)
-        #expect(c.candidates.map(\.bus) == [2, 3, 3])
+        #expect(c.candidates.map(\.bus) == [20, 30, 30])
+        #expect(c.candidates.map(\.busIndex) == [1, 2, 2])
+        #expect(c.feeder.buses.map(\.number) == [10, 20, 30])
         #expect(c.feeder.buses.map(\.pKW) == [0, 100, 100])
         #expect(c.feeder.branches.map(\.ratingKVA) == [1000, 150])
         #expect(c.givenClusters == [0, 0, 0, 1])
@@ -141,8 +145,18 @@ let handTable: [HandRow] = [
 
         // What explains the numbers: spots, lanes, feeder loads.
         var spots = [0, 0, 0]
-        for station in e.stations { spots[station.site - 1] = station.spots }
+        var evFlows = [0.0, 0, 0]
+        for station in e.stations {
+            spots[station.site - 1] = station.spots
+            evFlows[station.site - 1] = station.evFlowVehPerH
+            // 22 kW per spot at simultaneity 0.5.
+            #expect(abs(station.loadKW - 11 * Double(station.spots)) <= 1e-9)
+        }
         #expect(spots == row.spots)
+        for (got, want) in zip(evFlows, row.evFlows) { #expect(abs(got - want) <= 1e-6) }
+        #expect(abs(e.grid.stationLoadKW - 11 * Double(row.spots.reduce(0, +))) <= 1e-9)
+        #expect(e.traffic.wardropGap <= 1e-9)
+        #expect(abs(e.traffic.unservedConventionalVehPerH) <= 1e-6)
         let lanes12 = e.traffic.lanes.first { $0.fromNode == 1 && $0.toNode == 2 }?.lanes ?? 0
         #expect(lanes12 == row.lanes12)
         #expect(e.traffic.lanes.allSatisfy { $0.fromNode == 1 && $0.toNode == 2 })
@@ -184,5 +198,78 @@ let handTable: [HandRow] = [
         #expect(front.counts.rangeInfeasible == 3)
         #expect(front.counts.evaluated == 5)
         #expect(front.counts.feasible == 3)
+        // The same front with two threads (each with its own workspace).
+        let parallel = try ExactFront.enumerate(tinyEvaluator, threads: 2)
+        #expect(parallel.front.map(\.mask).sorted() == front.front.map(\.mask).sorted())
+    }
+
+    /// Z2's parts: clusters {1,2,3} and {4}, long-range roads 3-4 and 1-4, from the flows
+    /// with every site built (1-2: 440, 2-3: 680, 3-4: 240, 1-4: 120 veh/h).
+    @Test func utilityParts() throws {
+        let model = tinyEvaluator.clusterModel
+        #expect(model.labels == [0, 0, 0, 1])
+        // Hull buffer = half the median Euclidean road length (16, 30, 30, 62.1 km) = 15 km;
+        // cluster 1 is a 60 km segment: area 2 × 60 × 15 + π 15²; cluster 2 a point: π 15².
+        #expect(model.areaBuffer == 15)
+        let circle = Double.pi * 225
+        #expect(abs(model.clusters[0].area - (1_800 + circle)) <= 1e-9)
+        #expect(abs(model.clusters[1].area - circle) <= 1e-9)
+        #expect(abs(model.clusters[0].density - 1_120 / (1_800 + circle)) <= 1e-12)
+        #expect(model.clusters[1].density == 0)
+        #expect(abs(model.clusters[0].connectivity - 2.0 / 3) <= 1e-12)
+        #expect(abs(model.clusters[0].utility - 5.0 / 6) <= 1e-12)
+        #expect(model.clusters[1].utility == 0)
+        let links = model.longRangeLinks.map { (model.graph.edges[$0.edge], $0.flow, $0.utility) }
+        #expect(links.count == 2)
+        for (edge, flow, utility) in links {
+            let nodes = Set([edge.u, edge.v])
+            if nodes == [2, 3] {  // road 3-4 (0-based nodes)
+                #expect(abs(flow - 240) <= 1e-6 && abs(utility - 1) <= 1e-12)
+            } else {
+                #expect(nodes == [0, 3])  // road 1-4
+                #expect(abs(flow - 120) <= 1e-6 && abs(utility - 0.5) <= 1e-12)
+            }
+        }
+    }
+
+    /// Islands by damage, through the whole evaluator: with branch 20-30 out, a fleet serves
+    /// only its own bus (bus 20: 100 kWh residential = 100; bus 30: the hospital = 1,000);
+    /// with bus 30 destroyed, its load and any fleet parked there are lost (bus 20's fleet
+    /// still serves bus 20: 100). Plans: 100 (bus 20), 010 (bus 30), 101 and 111 (20 and
+    /// 30, or 20, 30, 30).
+    @Test(arguments: [
+        ("branch 20-30 out", "20-30", "", [100.0, 1_000, 1_100, 1_100]),
+        ("bus 30 destroyed", "", "30", [100, 0, 100, 100]),
+    ])
+    func restorationIslands(_ name: String, branches: String, buses: String, served: [Double]) throws {
+        // The case with its scenario table rewritten, read back through the case loader.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try tinyEvaluator.plannerCase.export(to: folder)
+        try """
+            scenario,probability,start_hour,duration_h,damaged_branches,damaged_buses
+            damaged,1.0,0,1,\(branches),\(buses)
+
+            """.write(toFile: folder + "/restoration/scenarios.csv", atomically: true, encoding: .utf8)
+        let evaluator = try PlanEvaluator(case: PlannerCase.load(manifestPath: folder + "/case.json"))
+        let workspace = try evaluator.makeWorkspace()
+        for (plan, weighted) in zip(["100", "010", "101", "111"], served) {
+            let e = try evaluator.evaluate(Plan(bitString: plan, siteCount: 3), in: workspace)
+            let value = try #require(e.objectives.restorationUSDPerYear)
+            #expect(abs(value - 2 * 5 * weighted) <= 1e-9 * max(1, weighted), "\(name), plan \(plan)")
+        }
+    }
+
+    /// With continuous pickup one fleet's 150 kWh serves the hospital (100 kWh, weight 10)
+    /// and half the residential bus (50 kWh, weight 1): 1,050 weighted kWh, 10,500 USD/yr;
+    /// two fleets still serve everything (1,100).
+    @Test func continuousPickupServesPartOfALoad() throws {
+        var plannerCase = tinyEvaluator.plannerCase
+        plannerCase.parameters.continuousPickup = true
+        let restoration = try plannerCase.restorationEvaluator()
+        for (buses, served) in [([20], 1_050.0), ([30], 1_050), ([30, 30], 1_100), ([20, 30], 1_100), ([20, 30, 30], 1_100)] {
+            let value = try restoration.value(stations: buses)
+            #expect(abs(value.usdPerYear - 2 * 5 * served) <= 1e-9 * served, "stations at buses \(buses)")
+        }
     }
 }

@@ -38,7 +38,7 @@ t0 = [a[3] * 1.0 for a in arcs]
 lane_ok = [1.0 if {a[0], a[1]} == {1, 2} else 0.0 for a in arcs]
 demand = {(1, 3): 440.0, (2, 4): 240.0, (1, 4): 120.0}
 sites = [(1, 2), (2, 3), (1, 4)]       # S1, S2, S3 (both directions of the road)
-site_bus = [2, 3, 3]
+site_bus = [20, 30, 30]
 site_arcs = [[i for i, a in enumerate(arcs) if {a[0], a[1]} == set(s)] for s in sites]
 clusters = {1: 0, 2: 0, 3: 0, 4: 1}
 
@@ -189,20 +189,20 @@ def utility(bits):
     return z2, max(0, in_cluster - M_CLUSTER), max(0, on_long - N_LONG), max(0.0, P_COVER - share)
 
 # ---- feeder (zero impedance: no losses, every voltage 1.0 pu) ------------------------
-BASE = {2: 100.0, 3: 100.0}
-RATING = {(1, 2): 1000.0, (2, 3): 150.0}
+BASE = {20: 100.0, 30: 100.0}
+RATING = {(10, 20): 1000.0, (20, 30): 150.0}
 def feeder(bits, spots):
     load = dict(BASE)
     for s in range(len(sites)):
         if bits[s]:
             load[site_bus[s]] += spots[s] * KW_SPOT * SIMULT
-    flows = {(1, 2): load[2] + load[3], (2, 3): load[3]}
+    flows = {(10, 20): load[20] + load[30], (20, 30): load[30]}
     circuits = sum(math.ceil(f / RATING[b] - 1e-12) - 1 for b, f in flows.items())
-    sub = load[2] + load[3]
+    sub = load[20] + load[30]
     return sub, max(0.0, sub - SUB_CAP) * SUB_COST, circuits * LINE_COST, sum(load.values()) - 200.0
 
 # ---- restoration: one 1-hour outage, binary pickup, no DGs ---------------------------
-LOADS = [(100.0, 1.0), (100.0, 10.0)]  # (kW, VOLL weight): bus 2 residential, bus 3 hospital
+LOADS = [(100.0, 1.0), (100.0, 10.0)]  # (kW, VOLL weight): bus 20 residential, bus 30 hospital
 def restoration(bits):
     fleets = sum(bits)
     energy, power = fleets * FLEET_KWH, fleets * FLEET_KW
