@@ -260,6 +260,31 @@ let handTable: [HandRow] = [
         }
     }
 
+    /// One lane at most on 1→2 (capacity 400): beyond it the LP diverts 1→3 vehicles to
+    /// route B, so π(1→2) is the detour, 80 − 60 = 20 min, and every 1→3 traveller's UE
+    /// time is 80 min; plans 000 and 001 (330 veh/h) keep the fractional lane and π = 0.5.
+    /// In 111 the diverted vehicles are EVs, which pass two stations on A and one on B, so
+    /// π = 20 − η σ with σ = q2 / (ω a) = 3,160 / 30,000 min (docs/hand-case.md).
+    @Test func laneAtItsMaximumPricesTheDetour() throws {
+        var plannerCase = tinyEvaluator.plannerCase
+        plannerCase.parameters.maxNewLanesPerLink = 1
+        let evaluator = try PlanEvaluator(case: plannerCase)
+        let workspace = try evaluator.makeWorkspace()
+        let piIn111 = 20 - 0.1 * 3_160 / 30_000
+        let expected: [(String, Double, Double)] = [
+            ("000", 34_005, 200), ("100", 49_240, 90), ("010", 54_880, 0), ("110", 54_880, 0),
+            ("001", 44_725, 60), ("101", 56_800, 0), ("011", 53_920, 0),
+            ("111", 400 * (60 + piIn111) + 40 * 80 + 2_760 + 1_920 + 8_280 + 5_760, 0),
+        ]
+        for (plan, time, unserved) in expected {
+            let e = try evaluator.evaluate(Plan(bitString: plan, siteCount: 3), in: workspace)
+            #expect(abs(e.objectives.travelTimeVehMin - time) <= 1e-7 * time, "plan \(plan)")
+            #expect(abs(e.violations.unservedEVVehPerH - unserved) <= 1e-6, "plan \(plan)")
+            #expect(e.traffic.lanes == [PlanEvaluation.LaneAddition(fromNode: 1, toNode: 2, lanes: 1)], "plan \(plan)")
+            #expect(abs(e.costs.lanesUSD - 500_000) <= 1e-6)
+        }
+    }
+
     /// With continuous pickup one fleet's 150 kWh serves the hospital (100 kWh, weight 10)
     /// and half the residential bus (50 kWh, weight 1): 1,050 weighted kWh, 10,500 USD/yr;
     /// two fleets still serve everything (1,100).

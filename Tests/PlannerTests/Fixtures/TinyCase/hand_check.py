@@ -244,3 +244,15 @@ for plan, hand, spots, costs, total, z2, served, r_usd, viol, ok, sub, skw in ro
 feas = [(p, [h["ue"], -z, t, -r]) for p, h, _, _, t, z, _, r, _, ok, _, _ in rows if ok]
 front = [p for p, o in feas if not any(all(a <= b for a, b in zip(q, o)) and q != o for _, q in feas)]
 print("feasible:", [p for p, _ in feas], "front:", front)
+
+# ---- variant: at most one lane on 1->2 (HandCaseTests.laneAtItsMaximumPricesTheDetour) ----
+N_MAX = 1
+pi_111 = 20 - ETA * SPOT / (OMEGA * A_SPOT)
+capped = {"000": 34_005, "100": 49_240, "010": 54_880, "110": 54_880, "001": 44_725, "101": 56_800,
+          "011": 53_920, "111": 400 * (60 + pi_111) + 40 * 80 + 2_760 + 1_920 + 8_280 + 5_760}
+for mask in range(8):
+    bits = [(mask >> s) & 1 for s in range(3)]
+    plan = "".join(str(b) for b in bits)
+    lp = ndp_lp(bits)
+    assert abs(lp["ue"] - capped[plan]) < 1e-6, (plan, lp["ue"], capped[plan])
+    print(f"lane cap 1: plan {plan} T = {lp['ue']:.6f}, pi(1->2) = {lp['pi'][0]:.6f}, spots {lp['spots']}")
