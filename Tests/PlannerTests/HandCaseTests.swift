@@ -55,6 +55,10 @@ struct HandRow: Sendable, CustomTestStringConvertible {
     var coverageShortfall: Double
     var unservedEV: Double
     var violationNames: [String]
+    /// EV OD pairs with no range-feasible route (1→3, 2→4, 1→4 have demand).
+    var evPairsWithoutRoute: Int {
+        ["000": 3, "100": 2, "001": 1][plan] ?? 0
+    }
 
     var investmentUSD: Double { stationsUSD + spotsUSD + lanesUSD + substationUSD + linesUSD }
     var testDescription: String { "plan \(plan)" }
@@ -173,6 +177,16 @@ let handTable: [HandRow] = [
         #expect(abs(v.coverageShortfall - row.coverageShortfall) <= 1e-12)
         #expect(abs(v.unservedEVVehPerH - row.unservedEV) <= 1e-6)
         #expect(v.names == row.violationNames)
+        #expect(e.traffic.evPairsWithoutRoute == row.evPairsWithoutRoute)
+        // Scaled for constraint-domination: budget share of B, counts, shortfall, share of
+        // the 200 veh/h of EV demand.
+        let scaled = tinyEvaluator.scaledViolations(e)
+        let want = [
+            row.budgetExcessUSD / 1_800_000, Double(row.clusterStationExcess), Double(row.longRangeStationExcess), 0, 0,
+            row.coverageShortfall, row.unservedEV / 200, 0,
+        ]
+        #expect(scaled.count == want.count)
+        for (got, expected) in zip(scaled, want) { #expect(abs(got - expected) <= 1e-9) }
         #expect(e.isFeasible == row.violationNames.isEmpty)
     }
 
