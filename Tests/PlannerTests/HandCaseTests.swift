@@ -207,10 +207,12 @@ let handTable: [HandRow] = [
                 #expect(abs(got - want) <= 1e-7 * max(1, abs(want)))
             }
         }
-        // 000, 100 and 001 strand some EV pair and are recognised before the LP.
+        // 000, 100 and 001 strand some EV pair, and 110 and 111 break the cluster cap:
+        // all five are recognised before the LP.
         #expect(front.counts.plans == 8)
         #expect(front.counts.rangeInfeasible == 3)
-        #expect(front.counts.evaluated == 5)
+        #expect(front.counts.smallWorldInfeasible == 2)
+        #expect(front.counts.evaluated == 3)
         #expect(front.counts.feasible == 3)
         // The same front with two threads (each with its own workspace).
         let parallel = try ExactFront.enumerate(tinyEvaluator, threads: 2)
