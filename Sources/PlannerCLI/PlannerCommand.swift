@@ -8,6 +8,7 @@ struct PlannerCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, EnumerateCommand.self, EvaluateCommand.self, ValidateCommand.self, CaseCommand.self,
             SmallWorldCommand.self, TrafficCommand.self, GridCommand.self, BenchmarkCommand.self, BenchCommand.self, PlotCommand.self,
+            SweepCommand.self,
         ]
     )
 }
