@@ -12,12 +12,19 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Optimise the case over a grid of parameter values (several seeds per point); merge into sweep.csv and surfaces.",
+        subcommands: [SweepRunCommand.self, SweepMergeCommand.self],
+        defaultSubcommand: SweepRunCommand.self)
+}
+
+struct SweepRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a sweep (the default: `planner sweep --param ...` is `planner sweep run --param ...`).",
         discussion: """
             Parameters: \(SweepParameter.all.map(\.name).joined(separator: ", ")) (docs/sweep.md).
-            Finished (point, seed) records in DIR/points are skipped on a re-run. Under `mpirun -np N` the tasks are
+            Finished (point, seed) records in OUT/points are skipped on a re-run. Under `mpirun -np N` the tasks are
             dealt to the ranks and rank 0 writes every output.
-            """,
-        subcommands: [SweepMergeCommand.self])
+            """)
 
     @Option(name: .customLong("param"), help: "name=start:stop:step or name=v1,v2,... (repeat for more parameters).")
     var parameters: [String] = []

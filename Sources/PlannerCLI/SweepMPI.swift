@@ -75,7 +75,7 @@ final class MPIWorld {
     }
 }
 
-extension SweepCommand {
+extension SweepRunCommand {
     /// The sweep under MPI: rank 0 opens the folder and broadcasts the definition and the
     /// finished tasks; the pending tasks are dealt round-robin to the ranks; every rank
     /// runs its share, the other ranks send each record's bytes to rank 0, which saves
