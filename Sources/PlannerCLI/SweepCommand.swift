@@ -38,11 +38,11 @@ struct SweepRunCommand: ParsableCommand {
     @Option(help: "nsga3, nsga2 or spea2.")
     var algorithm: String = "nsga3"
 
-    @Option(help: "Population per run (sweep default 24: see docs/sweep.md for the time budget).")
-    var population: Int = 24
+    @Option(help: "Population per run (sweep default 48: see docs/sweep.md for the time budget).")
+    var population: Int = 48
 
-    @Option(help: "Generations per run (sweep default 30).")
-    var generations: Int = 30
+    @Option(help: "Generations per run (sweep default 60).")
+    var generations: Int = 60
 
     @Option(help: "Runs at once (each single-threaded; default: all cores, or 1 per rank under mpirun).")
     var threads: Int?
