@@ -92,7 +92,7 @@ struct SweepRunCommand: ParsableCommand {
         let mine = shard.deal(definition.tasks)
         let pending = store.pending(mine)
         let runner = SweepRunner(store: store, baseCase: baseCase, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        print(
+        say(
             "sweep: \(definition.pointCount) points x \(definition.seeds.count) seeds; "
                 + (shard == .whole ? "" : "shard \(shard.index)/\(shard.count): \(mine.count) tasks; ")
                 + "\(mine.count - pending.count) already done, \(pending.count) to run on \(min(runner.threads, max(pending.count, 1))) threads")
@@ -101,7 +101,7 @@ struct SweepRunCommand: ParsableCommand {
         try runner.execute(pending, shouldStop: { stop.isRaised }) { task, data in
             try store.save(data, for: task)
             done += 1
-            print("  \(definition.recordName(task)) done (\(done)/\(pending.count), \(elapsed(since: started)))")
+            say("  \(definition.recordName(task)) done (\(done)/\(pending.count), \(elapsed(since: started)))")
         }
         try finish(store: store, tasks: mine, stopped: stop.isRaised, quantities: quantities)
     }
@@ -110,18 +110,18 @@ struct SweepRunCommand: ParsableCommand {
     func finish(store: SweepStore, tasks: [SweepTask], stopped: Bool, quantities: [SweepQuantity]) throws {
         let missing = try store.writeTable()
         let missingHere = Set(missing).intersection(tasks).count
-        print("\(stopped ? "stopped" : "finished"); \(store.directory)/\(SweepStore.tableFile) has \(store.definition.tasks.count - missing.count) of \(store.definition.tasks.count) rows")
-        if missingHere > 0 { print("re-run the same command to compute the \(missingHere) missing tasks") }
+        say("\(stopped ? "stopped" : "finished"); \(store.directory)/\(SweepStore.tableFile) has \(store.definition.tasks.count - missing.count) of \(store.definition.tasks.count) rows")
+        if missingHere > 0 { say("re-run the same command to compute the \(missingHere) missing tasks") }
         guard missing.isEmpty, !noPlots else { return }
         let chosen = quantities.isEmpty && store.definition.axes.count == 2 ? SweepQuantity.figures : quantities
         guard !chosen.isEmpty else { return }
         if store.definition.axes.contains(where: { $0.values.count < 2 }) {
-            print("no surfaces: every swept parameter needs two values or more")
+            say("no surfaces: every swept parameter needs two values or more")
             return
         }
         let written = try store.writeSurfaces(
             chosen, to: plots ?? store.directory + "/plots", command: CommandLine.arguments.joined(separator: " "))
-        print("surfaces: \(written.count) figures in \(plots ?? store.directory + "/plots")")
+        say("surfaces: \(written.count) figures in \(plots ?? store.directory + "/plots")")
     }
 }
 
@@ -147,9 +147,9 @@ struct SweepMergeCommand: ParsableCommand {
 
     func run() throws {
         let (store, missing) = try SweepStore.merge(sources, into: out)
-        print("merged \(sources.count) folders: \(store.definition.tasks.count - missing.count) of \(store.definition.tasks.count) tasks in \(out)/\(SweepStore.tableFile)")
+        say("merged \(sources.count) folders: \(store.definition.tasks.count - missing.count) of \(store.definition.tasks.count) tasks in \(out)/\(SweepStore.tableFile)")
         if !missing.isEmpty {
-            print("missing: " + missing.prefix(10).map(store.definition.recordName).joined(separator: ", ") + (missing.count > 10 ? ", ..." : ""))
+            say("missing: " + missing.prefix(10).map(store.definition.recordName).joined(separator: ", ") + (missing.count > 10 ? ", ..." : ""))
             throw ExitCode(2)
         }
         guard !noPlots else { return }
@@ -157,7 +157,7 @@ struct SweepMergeCommand: ParsableCommand {
         let chosen = quantities.isEmpty && store.definition.axes.count == 2 ? SweepQuantity.figures : quantities
         guard !chosen.isEmpty, store.definition.axes.allSatisfy({ $0.values.count >= 2 }) else { return }
         let written = try store.writeSurfaces(chosen, to: plots ?? out + "/plots", command: CommandLine.arguments.joined(separator: " "))
-        print("surfaces: \(written.count) figures in \(plots ?? out + "/plots")")
+        say("surfaces: \(written.count) figures in \(plots ?? out + "/plots")")
     }
 }
 
@@ -171,6 +171,12 @@ func installStopHandlers(_ stop: StopFlag) -> [DispatchSourceSignal] {
         source.resume()
         return source
     }
+}
+
+/// Prints a line and flushes, so progress shows in logs and under mpirun.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
 }
 
 func elapsed(since start: Date) -> String { String(format: "%.1f s", Date().timeIntervalSince(start)) }

@@ -110,7 +110,7 @@ extension SweepRunCommand {
         let share = pending.enumerated().filter { $0.offset % world.size == world.rank }.map(\.element)
         let runner = SweepRunner(store: store, baseCase: baseCase, threads: threads ?? 1)
         if world.rank == 0 {
-            print(
+            say(
                 "sweep under MPI: \(world.size) ranks; \(definition.pointCount) points x \(definition.seeds.count) seeds; "
                     + "\(mine.count - pending.count) already done, \(pending.count) to run")
         }
@@ -121,7 +121,7 @@ extension SweepRunCommand {
             let record = try SweepRecord.decode(Data(bytes))
             try store.save(Data(bytes), for: SweepTask(point: record.pointIndex, seed: record.seed))
             saved += 1
-            print("  \(record.point)-s\(record.seed) done (\(saved)/\(pending.count), \(elapsed(since: started)))")
+            say("  \(record.point)-s\(record.seed) done (\(saved)/\(pending.count), \(elapsed(since: started)))")
         }
         func drain() throws {
             while let message = world.receiveIfWaiting() {
