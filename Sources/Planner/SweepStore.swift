@@ -10,6 +10,7 @@ public struct SweepStore: Sendable {
 
     public static let definitionFile = "sweep.json"
     public static let tableFile = "sweep.csv"
+    public static let meanTableFile = "sweep-mean.csv"
 
     public init(directory: String, definition: SweepDefinition) {
         self.directory = directory
@@ -79,12 +80,15 @@ public struct SweepStore: Sendable {
     /// The saved records of every task, in task order (missing ones left out).
     public func records() -> [SweepRecord] { definition.tasks.compactMap(record) }
 
-    /// Writes `sweep.csv` from the saved records; returns the tasks still missing.
+    /// Writes `sweep.csv` and `sweep-mean.csv` from the saved records; returns the tasks
+    /// still missing.
     @discardableResult
     public func writeTable() throws -> [SweepTask] {
         let all = definition.tasks
         let records = all.compactMap(record)
         try AtomicFile.write(SweepTable.csv(definition: definition, records: records), to: directory + "/" + Self.tableFile)
+        try AtomicFile.write(
+            SweepTable.meanCSV(definition: definition, records: records), to: directory + "/" + Self.meanTableFile)
         return all.filter { record($0) == nil }
     }
 
@@ -162,6 +166,31 @@ public enum SweepTable {
                 ]
             } else {
                 fields += [String](repeating: "", count: 15)
+            }
+            lines.append(CSVWriter.line(fields))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Per point: the parameter values, runs saved, runs with a feasible front, and every
+    /// ``SweepQuantity`` averaged over the seeds that gave a value (empty when none) —
+    /// the numbers behind the surfaces.
+    public static func meanCSV(definition: SweepDefinition, records: [SweepRecord]) -> String {
+        let quantities = SweepQuantity.all
+        var lines = [
+            CSVWriter.line(["point"] + definition.axes.map(\.name) + ["runs", "feasible_runs"] + quantities.map { "mean_" + $0.name })
+        ]
+        let byPoint = Dictionary(grouping: records, by: \.pointIndex)
+        for point in 0..<definition.pointCount {
+            // Seed order, so the sums (and their last bits) never depend on arrival order.
+            let seedOrder = Dictionary(uniqueKeysWithValues: definition.seeds.enumerated().map { ($0.element, $0.offset) })
+            let runs = (byPoint[point] ?? []).sorted { (seedOrder[$0.seed] ?? .max) < (seedOrder[$1.seed] ?? .max) }
+            guard !runs.isEmpty else { continue }
+            var fields = [definition.pointID(point)] + definition.values(ofPoint: point).map(number)
+            fields += [String(runs.count), String(runs.filter { $0.knee != nil }.count)]
+            for quantity in quantities {
+                let values = runs.compactMap(quantity.value).filter(\.isFinite)
+                fields.append(values.isEmpty ? "" : number(values.reduce(0, +) / Double(values.count)))
             }
             lines.append(CSVWriter.line(fields))
         }

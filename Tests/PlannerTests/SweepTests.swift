@@ -212,6 +212,9 @@ import Testing
         let (_, missing) = try SweepStore.merge(shards, into: merged)
         #expect(missing.isEmpty)
         #expect(try String(contentsOfFile: merged + "/sweep.csv", encoding: .utf8) == table)
+        let means = try String(contentsOfFile: single.directory + "/sweep-mean.csv", encoding: .utf8)
+        #expect(try String(contentsOfFile: merged + "/sweep-mean.csv", encoding: .utf8) == means)
+        #expect(means.split(separator: "\n").count == 5)
         // One shard alone is incomplete and says so.
         #expect(try SweepStore.merge([shards[0]], into: temporaryDirectory("half")).missing.count == 2)
 
