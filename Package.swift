@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),  // Debian ships no glpk.pc
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),  // planner sweep under mpirun
         // libpng reports errors by longjmp, which Swift cannot catch: the write lives in C.
         .target(name: "CPngWriter", dependencies: ["CPNG"]),
 
@@ -52,7 +53,7 @@ let package = Package(
             name: "PlannerCLI",
             dependencies: [
                 "Planner", "InputParsing", "LinearProgramming", "NSGA3", "SmallWorld",
-                "TrafficEquilibrium", "DistributionGrid", "Restoration", "Plotting",
+                "TrafficEquilibrium", "DistributionGrid", "Restoration", "Plotting", "CMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
