@@ -7,7 +7,7 @@ struct PlannerCommand: ParsableCommand {
         abstract: "Many-objective planner for EV charging stations on coupled traffic and power networks.",
         subcommands: [
             RunCommand.self, EnumerateCommand.self, EvaluateCommand.self, ValidateCommand.self, CaseCommand.self,
-            SmallWorldCommand.self, TrafficCommand.self, GridCommand.self, BenchmarkCommand.self, BenchCommand.self, PlotCommand.self,
+            SmallWorldCommand.self, TrafficCommand.self, GridCommand.self, BenchmarkCommand.self, BenchCommand.self, PlotCommand.self, CompareCommand.self,
         ]
     )
 }
