@@ -197,19 +197,30 @@ public struct AlgorithmComparison: Sendable {
         let results = ResultSlots<ComparisonRun>(count: jobs.count)
         let exactHypervolumes = HypervolumeMemo(reference: reference.objectives)
         let workers = min(settings.threads, jobs.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: jobs.count, by: workers) {
-                guard !results.failed else { return }
-                do {
-                    let (run, reused) = try runOne(
-                        algorithm: jobs[index].algorithm, seed: jobs[index].seed, exactHypervolumes: exactHypervolumes)
-                    results.set(index, run)
-                    progress(run, reused)
-                } catch {
-                    results.fail("\(jobs[index].algorithm) seed \(jobs[index].seed): \(error)")
+        // Plain threads rather than Dispatch workers: they inherit the process's nice
+        // value (Dispatch resets its threads' priority), so a niced comparison stays niced.
+        let group = DispatchGroup()
+        for worker in 0..<workers {
+            group.enter()
+            let thread = Thread {
+                defer { group.leave() }
+                for index in stride(from: worker, to: jobs.count, by: workers) {
+                    guard !results.failed else { return }
+                    do {
+                        let (run, reused) = try runOne(
+                            algorithm: jobs[index].algorithm, seed: jobs[index].seed, exactHypervolumes: exactHypervolumes)
+                        results.set(index, run)
+                        progress(run, reused)
+                    } catch {
+                        results.fail("\(jobs[index].algorithm) seed \(jobs[index].seed): \(error)")
+                    }
                 }
             }
+            // The traffic LP and restoration solvers recurse modestly; give them the main thread's room.
+            thread.stackSize = 8 << 20
+            thread.start()
         }
+        group.wait()
         if let failure = results.failure { throw PlannerError.missingInput("comparison run failed: \(failure)") }
         return results.values.map { $0! }
     }

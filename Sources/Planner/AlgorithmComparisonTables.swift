@@ -214,11 +214,13 @@ public struct ComparisonTables: Sendable {
     public func markdown(referencePlans: Int, command: String) -> String {
         let seeds = Set(runs.map(\.seed)).count
         let generations = runs.first?.generations ?? 0
+        let seedValues = Set(runs.map(\.seed)).sorted()
+        let seedList = seedValues.count == 1 ? "seed \(seedValues[0])" : "seeds \(seedValues.first!)-\(seedValues.last!)"
         var text = """
             # Algorithm comparison
 
-            \(algorithms.map(displayName).joined(separator: ", ")) on the same case, \(seeds) seeds each \
-            (seeds 1-\(seeds)), \(generations) generations, measured against the exact Pareto front \
+            \(algorithms.map(displayName).joined(separator: ", ")) on the same case, \(seeds == 1 ? "one seed" : "\(seeds) seeds") \
+            each (\(seedList)), \(generations) generations, measured against the exact Pareto front \
             (\(referencePlans) plans, from exhaustive enumeration). Each cell: median [inter-quartile range] over seeds. \
             Objectives are scaled by the exact front's range per objective before distances are taken. \
             Definitions: `docs/compare.md`.
@@ -247,6 +249,7 @@ public struct ComparisonTables: Sendable {
             extra: [("Convergence stability ↑", { convergenceStability(of: $0).map(Self.format) ?? "–" })])
         table(.diversity, heading: "Table V: diversity")
         table(.exactFront, heading: "Exact-front recovery")
+        guard !pairs.isEmpty else { return text }
         text += "## Rank-sum tests (two-sided Wilcoxon-Mann-Whitney)\n\n"
         text += "| Quantity | " + pairs.map { "\(displayName($0.0)) vs \(displayName($0.1))" }.joined(separator: " | ") + " |\n"
         text += "|---|" + String(repeating: "---|", count: pairs.count) + "\n"
