@@ -279,13 +279,24 @@ public struct ComparisonTables: Sendable {
 
     /// The convergence figure: per algorithm, the median over seeds of the population
     /// front's hypervolume as a share of the exact front's, with the inter-quartile band.
+    /// The x axis stops a quarter beyond the last generation in which any run's value
+    /// still changed (at least 10 generations), so a fast convergence is not squeezed
+    /// against the axis; the title says so.
     public func convergencePlot() throws -> ConvergencePlot {
+        let available = runs.map(\.hypervolumeRatioHistory.count).min() ?? 0
+        var lastChange = 0
+        for run in runs {
+            let values = run.hypervolumeRatioHistory.prefix(available)
+            guard let final = values.last else { continue }
+            if let index = values.lastIndex(where: { $0 != final }) { lastChange = max(lastChange, index + 1) }
+        }
+        let shown = min(available, max(10, Int((Double(lastChange) * 1.25).rounded(.up)) + 1))
         var series: [ConvergenceSeries] = []
         for algorithm in algorithms {
             let group = runs(of: algorithm)
-            guard let generations = group.map(\.hypervolumeRatioHistory.count).min(), generations > 0 else { continue }
-            let values = group.map { run in run.hypervolumeRatioHistory.prefix(generations).map { $0 ?? .nan } }
-            let xs = (1...generations).map(Double.init)
+            guard shown > 0, !group.isEmpty else { continue }
+            let values = group.map { run in run.hypervolumeRatioHistory.prefix(shown).map { $0 ?? .nan } }
+            let xs = (1...shown).map(Double.init)
             let name = "\(displayName(algorithm)) (\(group.count) seeds)"
             series.append(
                 group.count == 1
@@ -293,8 +304,11 @@ public struct ComparisonTables: Sendable {
                     : try ConvergenceSeries(name: name, generations: xs, runs: values))
         }
         let quantity = Quantity(name: "Hypervolume / exact front's", format: .plain, preference: .higherIsBetter)
+        let title = shown < available
+            ? "Convergence over seeds (median, IQR): generations 1-\(shown) of \(available), unchanged after"
+            : "Convergence over seeds: median and inter-quartile range"
         return ConvergencePlot(
-            title: "Convergence: median and inter-quartile range over seeds",
+            title: title,
             panels: [ConvergencePanel(quantity: quantity, series: series, references: [ReferenceLine(value: 1, label: "exact front")])])
     }
 
