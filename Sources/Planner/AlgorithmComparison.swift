@@ -127,8 +127,11 @@ public struct ComparisonRun: Sendable, Codable, Hashable {
 /// thread count. A finished run is read back from its folder instead of being run again,
 /// and an interrupted one continues from its last checkpoint.
 public struct AlgorithmComparison: Sendable {
+    /// The case every run optimises.
     public let plannerCase: PlannerCase
+    /// Algorithms, seeds and run settings.
     public let settings: ComparisonSettings
+    /// The exact Pareto front every run is measured against.
     public let reference: ReferenceFront
     /// The output folder.
     public let directory: String

@@ -118,11 +118,17 @@ public struct ComparisonTables: Sendable {
 
     /// One pairwise rank-sum test.
     public struct PairTest: Sendable {
+        /// The quantity's column stem (``ComparisonMetric/column``).
         public var metric: String
+        /// The first algorithm (whose U is reported).
         public var first: String
+        /// The second algorithm.
         public var second: String
+        /// The first algorithm's median over seeds.
         public var firstMedian: Double
+        /// The second algorithm's median over seeds.
         public var secondMedian: Double
+        /// The two-sided test of the first algorithm's values against the second's.
         public var result: RankSumTest.Result
         /// The algorithm with the better median, or nil when the medians are equal.
         public var better: String?
