@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "DistributionGridTests", dependencies: ["DistributionGrid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "DistributionGrid"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Golden"]),  // read via #filePath
-        .testTarget(name: "PlannerTests", dependencies: ["Planner"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner"], resources: [.copy("Fixtures")]),
     ]
 )

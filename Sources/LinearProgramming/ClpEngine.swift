@@ -137,7 +137,12 @@ final class ClpEngine: SolverEngine {
         Clp_setMaximumIterations(m, Int32(clamping: limits.maxIterations ?? 2_147_483_647))
         Clp_setMaximumSeconds(m, limits.maxSeconds ?? -1)
         switch method {
-        case .cold: _ = Clp_initialSolve(m)
+        case .cold where limits.presolve: _ = Clp_initialSolve(m)
+        case .cold:
+            let options = ClpSolve_new()
+            defer { ClpSolve_delete(options) }
+            ClpSolve_setPresolveType(options, 1, -1)  // ClpSolve::presolveOff
+            _ = Clp_initialSolveWithOptions(m, options)
         case .warmDual: _ = Clp_dual(m, 0)
         case .warmPrimal: _ = Clp_primal(m, 0)
         }

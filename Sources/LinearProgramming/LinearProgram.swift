@@ -267,10 +267,15 @@ public struct LPLimits: Sendable, Equatable {
     public var maxSeconds: Double?
     /// Relative MIP gap at which branch and bound may stop (GLPK's default is 0).
     public var mipRelativeGap: Double
+    /// Whether a cold LP solve may run Clp's presolve. Switch it off for small programs
+    /// built and solved many times, where presolving costs more than it saves. (GLPK's
+    /// LP path never presolves; its MIP path always does.)
+    public var presolve: Bool
 
-    public init(maxIterations: Int? = nil, maxSeconds: Double? = nil, mipRelativeGap: Double = 0) {
+    public init(maxIterations: Int? = nil, maxSeconds: Double? = nil, mipRelativeGap: Double = 0, presolve: Bool = true) {
         self.maxIterations = maxIterations
         self.maxSeconds = maxSeconds
         self.mipRelativeGap = mipRelativeGap
+        self.presolve = presolve
     }
 }

@@ -5,8 +5,10 @@ import TrafficEquilibrium
 /// The exact Pareto front of a small case by evaluating every plan.
 ///
 /// Plans that cannot be feasible are recognised before the traffic LP: a plan whose
-/// station cost alone exceeds the budget, or one that leaves some EV OD pair with no
-/// range-feasible route (its EV demand is then unserved, which violates a constraint).
+/// station cost alone exceeds the budget, one that leaves some EV OD pair with no
+/// range-feasible route (its EV demand is then unserved, which violates a constraint),
+/// or one that breaks a small-world constraint (cluster and long-range station caps,
+/// sparse clusters, weak links, coverage), which depend on the station set alone.
 /// Every other plan is evaluated in full. The result does not depend on the thread count.
 public struct ExactFront: Sendable {
     /// Counts of the enumeration.
@@ -14,6 +16,7 @@ public struct ExactFront: Sendable {
         public var plans: Int
         public var overBudgetByStationsAlone: Int
         public var rangeInfeasible: Int
+        public var smallWorldInfeasible: Int
         public var evaluated: Int
         public var feasible: Int
         public var front: Int
@@ -76,6 +79,16 @@ public struct ExactFront: Sendable {
                             local.rangeInfeasible += 1
                             continue
                         }
+                        let assessment = evaluator.clusterModel.assess(stationEdges: stations.map { evaluator.siteEdges[$0] })
+                        let v = assessment.violations
+                        if !PlanEvaluation.Violations.smallWorldFeasible(
+                            clusterStationExcess: v.clusterStationExcess, longRangeStationExcess: v.longRangeStationExcess,
+                            sparseClusterStations: v.sparseClustersWithStation, weakLinkStations: v.weakLinksWithStation,
+                            coverageShortfall: v.coverageShortfall)
+                        {
+                            local.smallWorldInfeasible += 1
+                            continue
+                        }
                         let evaluation = try evaluator.evaluate(plan, in: workspace)
                         local.evaluated += 1
                         if evaluation.isFeasible {
@@ -91,12 +104,13 @@ public struct ExactFront: Sendable {
             }
         }
         var counts = Counts(
-            plans: total, overBudgetByStationsAlone: 0, rangeInfeasible: 0, evaluated: 0, feasible: 0, front: 0, seconds: 0)
+            plans: total, overBudgetByStationsAlone: 0, rangeInfeasible: 0, smallWorldInfeasible: 0, evaluated: 0, feasible: 0, front: 0, seconds: 0)
         var feasible: [(UInt64, [Double])] = []
         for result in results.all {
             if let error = result.error { throw PlannerError.missingInput("enumeration failed: \(error)") }
             counts.overBudgetByStationsAlone += result.overBudget
             counts.rangeInfeasible += result.rangeInfeasible
+            counts.smallWorldInfeasible += result.smallWorldInfeasible
             counts.evaluated += result.evaluated
             feasible += result.feasible
         }
@@ -111,6 +125,7 @@ public struct ExactFront: Sendable {
 struct ChunkResult: Sendable {
     var overBudget = 0
     var rangeInfeasible = 0
+    var smallWorldInfeasible = 0
     var evaluated = 0
     var feasible: [(UInt64, [Double])] = []
     var error: String?

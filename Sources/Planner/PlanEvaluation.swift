@@ -124,9 +124,22 @@ public struct PlanEvaluation: Sendable, Codable, Equatable {
 
         /// Whether every constraint holds.
         public var isFeasible: Bool {
-            budgetExcessUSD <= 0 && clusterStationExcess == 0 && longRangeStationExcess == 0
-                && sparseClusterStations == 0 && weakLinkStations == 0 && coverageShortfall <= 1e-12
+            budgetExcessUSD <= 0 && Self.smallWorldFeasible(
+                clusterStationExcess: clusterStationExcess, longRangeStationExcess: longRangeStationExcess,
+                sparseClusterStations: sparseClusterStations, weakLinkStations: weakLinkStations,
+                coverageShortfall: coverageShortfall)
                 && unservedEVVehPerH <= 1e-6 && gridLimitViolations == 0
+        }
+
+        /// The small-world part of feasibility, which depends on the station set alone
+        /// (so enumeration can test it before the traffic LP). The coverage share is a
+        /// sum of density shares: 1e-12 absorbs its rounding.
+        static func smallWorldFeasible(
+            clusterStationExcess: Int, longRangeStationExcess: Int, sparseClusterStations: Int, weakLinkStations: Int,
+            coverageShortfall: Double
+        ) -> Bool {
+            clusterStationExcess == 0 && longRangeStationExcess == 0 && sparseClusterStations == 0
+                && weakLinkStations == 0 && coverageShortfall <= 1e-12
         }
 
         /// The names of the violated constraints.

@@ -144,8 +144,10 @@ public struct PlanEvaluator: Sendable {
         return Workspace(traffic: solver, investment: investmentTemplate)
     }
 
-    /// Evaluates one plan. `detail` fills per-station flows (always cheap) and is kept
-    /// for symmetry with the traffic solver.
+    /// Evaluates one plan. Every plan's traffic LP starts from the workspace's saved
+    /// baseline, never from the previous plan: where the LP has several optima, the lanes
+    /// and spots rounded up from them (and so the investment) would otherwise depend on
+    /// which plans the workspace solved before.
     public func evaluate(_ plan: Plan, in workspace: Workspace) throws -> PlanEvaluation {
         let p = plannerCase.parameters
         let candidates = plannerCase.candidates

@@ -13,8 +13,11 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// TOPSIS weights on (travel time, utility, investment, restoration); nil = equal.
     public var topsisWeights: [Double]? = nil
-    /// Save the resumable state every this many generations (and when stopped).
-    public var checkpointInterval: Int = 25
+    /// Save the resumable state after a generation when at least this many seconds have
+    /// passed since the last save (0: after every generation); always when the run ends
+    /// or is stopped. A save encodes the whole evaluation cache, so saving by the clock
+    /// bounds the work an unclean kill loses without slowing short runs.
+    public var checkpointSeconds: Double = 30
     /// Where the figures go (nil: no figures).
     public var plotsDirectory: String? = nil
     /// The command line, recorded in the figures' metadata.
@@ -115,6 +118,7 @@ public final class PlannerRun {
     public func run(progress: (RunProgress) -> Void, shouldStop: () -> Bool) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var stopped = false
+        var lastSave = Date()
         while optimizer.state.generation < settings.generations {
             try optimizer.step()
             if let failure = problem.evaluationFailure {
@@ -130,7 +134,10 @@ public final class PlannerRun {
                 stopped = true
                 break
             }
-            if optimizer.state.generation % settings.checkpointInterval == 0 { try saveState() }
+            if Date().timeIntervalSince(lastSave) >= settings.checkpointSeconds {
+                try saveState()
+                lastSave = Date()
+            }
         }
         try saveState()
         try writeOutputs(stopped: stopped)

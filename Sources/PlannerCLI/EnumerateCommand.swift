@@ -40,7 +40,7 @@ struct EnumerateCommand: ParsableCommand {
         try writer.writeParetoJSON(front)
         let c = exact.counts
         print("\(c.plans) plans: \(c.overBudgetByStationsAlone) over budget on stations alone, \(c.rangeInfeasible) leave EV trips stranded, "
-            + "\(c.evaluated) evaluated in full, \(c.feasible) feasible, \(c.front) on the exact front (\(String(format: "%.1f", c.seconds)) s)")
+            + "\(c.smallWorldInfeasible) break a small-world constraint, \(c.evaluated) evaluated in full, \(c.feasible) feasible, \(c.front) on the exact front (\(String(format: "%.1f", c.seconds)) s)")
         print("wrote \(directory)/pareto.csv and pareto.json")
     }
 }

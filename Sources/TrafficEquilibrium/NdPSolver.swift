@@ -923,7 +923,9 @@ public final class NdPSolver {
             }
             let solution: LPSolution
             do {
-                solution = try LPSolver(program, backend: backend).solve()
+                // A few dozen rows and columns, built afresh each round: presolve would
+                // cost more than the simplex itself.
+                solution = try LPSolver(program, backend: backend, limits: LPLimits(presolve: false)).solve()
             } catch {
                 return nil
             }

@@ -10,7 +10,7 @@ import Testing
         s.generations = generations
         s.seed = 7
         s.threads = threads
-        s.checkpointInterval = 2
+        s.checkpointSeconds = 0
         return s
     }
 
