@@ -8,7 +8,7 @@ struct PlannerCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, EnumerateCommand.self, EvaluateCommand.self, ValidateCommand.self, CaseCommand.self,
             SmallWorldCommand.self, TrafficCommand.self, GridCommand.self, BenchmarkCommand.self, BenchCommand.self, PlotCommand.self,
-            RestoreCommand.self, ScenariosCommand.self, SweepCommand.self,
+            RestoreCommand.self, ScenariosCommand.self, SweepCommand.self, CompareCommand.self, ReportCommand.self,
         ]
     )
 }
