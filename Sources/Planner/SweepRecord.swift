@@ -67,7 +67,8 @@ extension SweepDefinition {
         settings.seed = task.seed
         // Parallelism is across tasks; one thread per run keeps runs independent.
         settings.threads = 1
-        settings.checkpointInterval = max(generations, 1)
+        // A sweep run is short and its record is the checkpoint: save state only at the end.
+        settings.checkpointSeconds = .infinity
         settings.plotsDirectory = nil
         let run = try PlannerRun(case: pointCase, settings: settings, directory: runDirectory, resume: false)
         var stopped = false
