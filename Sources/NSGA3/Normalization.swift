@@ -35,9 +35,9 @@ public struct HyperplaneNormalization: Hashable, Codable, Sendable {
 
     /// Off-axis weight of the achievement scalarising function (Deb & Jain: 10^-6).
     static let offAxisWeight = 1e-6
-    /// A translated, normalised value below this counts as zero when looking for extreme
-    /// points.
-    static let onAxis = 2e-3
+    /// A translated value below this fraction of the objective's intercept counts as zero
+    /// in the achievement scalarising function that finds extreme points.
+    static let onAxis = 1e-3
     /// An intercept below this fraction of the objective's spread counts as tiny.
     static let tinyIntercept = 1e-6
 
@@ -89,12 +89,21 @@ public struct HyperplaneNormalization: Hashable, Codable, Sendable {
         // function max_k t_k / w_k with w_j = 1 and off-axis weights 1e-6, where t is the
         // point translated by the ideal point and divided by the last normalisation's
         // intercepts (by the population's spread the first time). Earlier extremes stay
-        // candidates, listed first so that ties keep them. Values of t below 2e-3 count as
-        // zero (pymoo's device, made relative: pymoo zeroes 1e-3 absolute, which is 2e-3 of
-        // DTLZ1's front): among points practically on the axis the one nearest the ideal point
-        // wins, so the extreme follows the converging front instead of an old point a hair
-        // closer to the axis. Scaling by the intercepts rather than the spread keeps one
-        // far-off non-dominated point from flattening an objective's scale.
+        // candidates, listed first so that ties keep them. Scaling by the intercepts rather
+        // than the spread keeps one far-off non-dominated point from flattening an
+        // objective's scale.
+        //
+        // Off-axis values of t below 1e-3 count as zero (pymoo's device against stale
+        // extremes, made relative: pymoo zeroes 1e-3 absolute, 1e-3 of DTLZ2-4's unit
+        // front): without it a point exactly on the axis but far from converged would
+        // outrank every converged point a hair off the axis, for good. Inside that on-axis
+        // zone the plain ASF reduces to t_j, which on a concave front prefers points *off*
+        // the axis (t_j falls as the front curves away), and an extreme point off the axis
+        // by d moves the hyperplane's intercepts by about d: on DTLZ4 that bias alone made
+        // our IGD 1.5x pymoo's. So every candidate also pays the sum of its off-axis
+        // values, sum_k t_k in all: to first order the intercept this point would give
+        // with the other extremes on their axes, so convergence and axis distance trade
+        // one for one. Off the zone the 1e6 factor dwarfs the added sum.
         var scale = spread
         if !nadir.isEmpty {
             for k in 0..<m { scale[k] = Self.positiveSpread(nadir[k] - ideal[k], near: ideal[k], nadir[k]) }
@@ -105,11 +114,14 @@ public struct HyperplaneNormalization: Hashable, Codable, Sendable {
             var bestValue = Double.infinity
             func consider(_ candidate: UnsafePointer<Double>, previous: Int, member: Int) {
                 var value = -Double.infinity
+                var offAxisSum = 0.0
                 for k in 0..<m {
                     var scaled = (candidate[k] - ideal[k]) / scale[k]
+                    if k != axis { offAxisSum += scaled }
                     if scaled < Self.onAxis { scaled = 0 }
                     value = max(value, k == axis ? scaled : scaled / Self.offAxisWeight)
                 }
+                value += offAxisSum
                 if value < bestValue {
                     bestValue = value
                     best = (previous, member)

@@ -89,4 +89,35 @@ import Testing
         #expect(normalization.extremePoints == [[1, 0], [0, 1]])
         #expect(close(denominators, [1, 1]))
     }
+
+    @Test func extremePointOnAConcaveFrontIsTheOneOnTheAxis() {
+        // On the unit sphere (DTLZ2-4's front) a point 9e-4 off the f1 axis has a smaller
+        // f1 than the point on the axis; both lie inside the on-axis zone (1e-3), where the
+        // plain achievement function compares f1 alone and so picks the off-axis point,
+        // tilting the hyperplane: its f1 intercept becomes about 1 + 9e-4. The extreme must
+        // be the point on the axis and the intercepts exactly 1 (the tolerance is rounding),
+        // in any units.
+        let offset = 9e-4
+        let nearAxis = [(1 - offset * offset).squareRoot(), offset, 0]
+        let points: [[Double]] = [nearAxis, [1, 0, 0], [0, 1, 0], [0, 0, 1], [0.6, 0.6, 0.529]]
+        let (normalization, denominators) = normalise(points)
+        #expect(normalization.extremePoints == [[1, 0, 0], [0, 1, 0], [0, 0, 1]])
+        #expect(normalization.nadirSource == .hyperplane)
+        #expect(close(denominators, [1, 1, 1]))
+        let scale = [1e7, 1, 1e-2]
+        let (scaled, scaledDenominators) = normalise(points.map { point in point.indices.map { point[$0] * scale[$0] } })
+        #expect(scaled.extremePoints == [[1e7, 0, 0], [0, 1, 0], [0, 0, 1e-2]])
+        #expect(close(scaledDenominators, scale, relative: 1e-9))
+    }
+
+    @Test func extremePointPrefersConvergenceOverAStaleAxisPoint() {
+        // A stale point exactly on the f1 axis but 50% beyond the front, and a converged one
+        // 5e-4 off the axis (inside the on-axis zone): the converged point is the extreme.
+        // Under the paper's plain function with 1e-6 weights the stale point would win (1
+        // against 500, objectives divided by their spread) and hold the f1 intercept at 1.5.
+        let converged = [(1 - 25e-8).squareRoot(), 5e-4, 0]
+        let points: [[Double]] = [[1.5, 0, 0], converged, [0, 1, 0], [0, 0, 1]]
+        let (normalization, _) = normalise(points, front: [0, 1, 2, 3])
+        #expect(normalization.extremePoints[0] == converged)
+    }
 }
