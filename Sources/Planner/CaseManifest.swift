@@ -1,3 +1,4 @@
+import Foundation
 import InputParsing
 import Restoration
 
@@ -104,6 +105,10 @@ public struct CaseParameters: Sendable, Equatable {
     public var tiesSwitchable: Bool = true
     /// Continuous (fractional) load pickup instead of all-or-nothing per bus and hour.
     public var continuousPickup: Bool = false
+    /// The storm model of `planner scenarios generate` (fragility curves, wind and flood
+    /// distributions); the documented defaults of ``StormHazard`` unless the manifest's
+    /// `restoration.hazard` sets them.
+    public var hazard = StormHazard()
     /// The fleet parked at every built station.
     public var fleet = FleetSpec(
         vehiclesPerStation: 4, powerPerVehicleKW: 250, energyPerVehicleKWh: 600, usableShare: 0.8,
@@ -231,8 +236,49 @@ public struct CaseManifest: Sendable, Equatable {
                 "discharge_efficiency", .fraction, default: p.fleet.dischargeEfficiency, in: 0.01...1)
             try fleet.rejectUnknownKeys()
         }
+        if var hazard = try restoration.optionalObject("hazard") {
+            p.hazard = try Self.readHazard(&hazard, defaults: p.hazard)
+        }
         try restoration.rejectUnknownKeys()
         try root.rejectUnknownKeys()
         parameters = p
+    }
+
+    /// `restoration.hazard`: every key optional, defaults from ``StormHazard``. Fragility
+    /// curves are given by their median failure intensity and log standard deviation.
+    private static func readHazard(_ o: inout ManifestObject, defaults: StormHazard) throws(InputError) -> StormHazard {
+        var h = defaults
+        h.windScale = try o.quantity("wind_scale", .speed, default: h.windScale, in: 0.1...200)
+        h.windShape = try o.quantity("wind_shape", .plain, default: h.windShape, in: 0.1...100)
+        if var c = try o.optionalObject("conductor") { h.conductor = try readCurve(&c, .speed, defaults: h.conductor) }
+        if var c = try o.optionalObject("tower") { h.tower = try readCurve(&c, .speed, defaults: h.tower) }
+        h.towersPerBranch = try o.integer("towers_per_branch", default: h.towersPerBranch, in: 0...10_000)
+        h.tiesExposed = try o.bool("ties_exposed", default: h.tiesExposed)
+        let floodMedian = try o.quantity("flood_median", .depth, default: exp(h.floodLogMean), in: 1e-6...100)
+        h.floodLogMean = log(floodMedian)
+        h.floodLogStandardDeviation = try o.quantity("flood_log_sd", .plain, default: h.floodLogStandardDeviation, in: 0...10)
+        h.floodLocalLogStandardDeviation = try o.quantity(
+            "flood_local_log_sd", .plain, default: h.floodLocalLogStandardDeviation, in: 0...10)
+        if var c = try o.optionalObject("bus") { h.bus = try readCurve(&c, .depth, defaults: h.bus) }
+        h.startHour = try o.integer("start_hour", default: h.startHour, in: 0...23)
+        h.durationHours = try o.integer("duration_hours", default: h.durationHours, in: 1...168)
+        try o.rejectUnknownKeys()
+        return h
+    }
+
+    private static func readCurve(_ o: inout ManifestObject, _ intensity: Dimension, defaults: FragilityCurve) throws(InputError)
+        -> FragilityCurve
+    {
+        var c = defaults
+        c.baseline = try o.quantity("baseline", .fraction, default: c.baseline, in: 0...1)
+        c.critical = try o.quantity("critical", intensity, default: c.critical, in: 1e-9...1e6)
+        c.maximum = try o.quantity("maximum", intensity, default: c.maximum, in: 1e-9...1e6)
+        c.logMean = log(try o.quantity("median", intensity, default: exp(c.logMean), in: 1e-9...1e6))
+        c.logStandardDeviation = try o.quantity("log_sd", .plain, default: c.logStandardDeviation, in: 1e-6...10)
+        try o.rejectUnknownKeys()
+        guard c.maximum > c.critical else {
+            throw InputError(file: o.file, field: o.path + ".maximum", "expected maximum above critical (\(c.critical))")
+        }
+        return c
     }
 }

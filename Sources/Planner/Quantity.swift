@@ -7,6 +7,7 @@ import InputParsing
 public enum Dimension: String, Sendable, CaseIterable {
     case money, length, time, power, reactivePower, apparentPower, energy, flow, voltage
     case fraction, count, plain, moneyPerApparentPower, moneyPerEnergy, moneyPerLength, perYear
+    case speed, depth
 
     /// Accepted unit spellings with their factor to the canonical unit.
     var units: [(name: String, factor: Double)] {
@@ -27,6 +28,8 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .moneyPerEnergy: return [("USD/kWh", 1), ("$/kWh", 1), ("USD/MWh", 1e-3)]
         case .moneyPerLength: return [("USD/km", 1), ("$/km", 1), ("MUSD/km", 1e6)]
         case .perYear: return [("1/yr", 1), ("/yr", 1), ("per year", 1)]
+        case .speed: return [("m/s", 1), ("km/h", 1 / 3.6)]
+        case .depth: return [("m", 1), ("cm", 0.01)]
         }
     }
 

@@ -51,8 +51,9 @@ extension PlannerCase {
     /// fragility curves with `seed`, reduced to at most `keep` representatives whose
     /// probabilities sum to 1 (see `ScenarioGeneration`).
     public func generateScenarios(
-        hazard: StormHazard = StormHazard(), samples: Int, keep: Int, seed: UInt64
+        hazard: StormHazard? = nil, samples: Int, keep: Int, seed: UInt64
     ) throws -> [FaultScenario] {
+        let hazard = hazard ?? parameters.hazard
         let network = try restorationSystem().network
         let draws = try ScenarioGeneration.sample(network: network, hazard: hazard, samples: samples, seed: seed)
         return try ScenarioGeneration.reduce(draws, keep: keep, hazard: hazard)

@@ -1,5 +1,6 @@
 import Foundation
 import InputParsing
+import Restoration
 import Testing
 
 @testable import Planner
@@ -58,6 +59,34 @@ let minimalManifest = """
             #expect(error.file == "case.json")
             #expect(error.field == field)
             #expect(error.message.contains(message), "\(error)")
+        }
+    }
+
+    /// The storm model of scenario generation is part of the case; unset keys keep the
+    /// documented defaults, medians become log means.
+    @Test func readsTheHazardSection() throws {
+        let text = minimalManifest.replacingOccurrences(
+            of: #""ties_switchable": false"#,
+            with: #""ties_switchable": false, "hazard": { "wind_scale": "108 km/h", "conductor": { "median": "60 m/s" }, "#
+                + #""flood_median": "40 cm", "start_hour": 6 }"#)
+        let h = try CaseManifest(text: text, file: "case.json").parameters.hazard
+        #expect(abs(h.windScale - 30) < 1e-9)
+        #expect(abs(h.conductor.logMean - log(60)) < 1e-12)
+        #expect(h.conductor.critical == 25 && h.tower == StormHazard().tower)
+        #expect(abs(h.floodLogMean - log(0.4)) < 1e-12)
+        #expect(h.startHour == 6 && h.durationHours == 8)
+
+        let bad = minimalManifest.replacingOccurrences(
+            of: #""ties_switchable": false"#,
+            with: #""ties_switchable": false, "hazard": { "bus": { "critical": "3 m", "maximum": "2 m" } }"#)
+        #expect(throws: InputError.self) { try CaseManifest(text: bad, file: "case.json") }
+        let unknown = minimalManifest.replacingOccurrences(
+            of: #""ties_switchable": false"#, with: #""ties_switchable": false, "hazard": { "wind_scal": 30 }"#)
+        do {
+            _ = try CaseManifest(text: unknown, file: "case.json")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "restoration.hazard.wind_scal")
         }
     }
 
