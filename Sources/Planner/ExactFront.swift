@@ -39,17 +39,13 @@ public struct ExactFront: Sendable {
         let chunkCount = min(total, 1024)
         let chunkSize = (total + chunkCount - 1) / chunkCount
         let p = c.parameters
-        let problem = evaluator.trafficProblem
-        let evOrigins = (0..<problem.evDemand.zoneCount).filter { o in
-            (0..<problem.evDemand.zoneCount).contains { problem.evDemand[o, $0] > 0 && $0 != o }
-        }
+        let stranding = StrandingCheck(evaluator)
         let results = ChunkResults(count: chunkCount)
         let pool = WorkspacePool(evaluator: evaluator)
         let completed = Counter()
         DispatchQueue.concurrentPerform(iterations: max(1, threads)) { worker in
             var chunk = worker
-            var engine = RangeConstrainedPathEngine(network: c.network, model: problem.parameters.range)
-            let freeFlow = c.network.links.map(\.freeFlowTime)
+            var check = stranding
             while chunk < chunkCount {
                 var local = ChunkResult()
                 do {
@@ -62,20 +58,7 @@ public struct ExactFront: Sendable {
                             local.overBudget += 1
                             continue
                         }
-                        var hasStation = [Bool](repeating: false, count: c.network.links.count)
-                        for site in stations { for arc in c.candidates[site].arcs { hasStation[arc] = true } }
-                        var stranded = false
-                        for origin in evOrigins where !stranded {
-                            engine.run(from: origin, cost: freeFlow, hasStation: hasStation)
-                            for destination in 0..<problem.evDemand.zoneCount
-                            where destination != origin && problem.evDemand[origin, destination] > 0
-                                && engine.bestCost[destination] == .infinity
-                            {
-                                stranded = true
-                                break
-                            }
-                        }
-                        if stranded {
+                        if check.strands(mask: UInt64(mask)) {
                             local.rangeInfeasible += 1
                             continue
                         }
@@ -89,7 +72,7 @@ public struct ExactFront: Sendable {
                             local.smallWorldInfeasible += 1
                             continue
                         }
-                        let evaluation = try evaluator.evaluate(plan, in: workspace)
+                        let evaluation = try evaluator.evaluate(plan, in: workspace, valueInfeasibleRestoration: false)
                         local.evaluated += 1
                         if evaluation.isFeasible {
                             local.feasible.append((UInt64(mask), PlanEvaluator.minimised(evaluation)))
@@ -119,6 +102,42 @@ public struct ExactFront: Sendable {
         counts.front = front.count
         counts.seconds = Date().timeIntervalSince(started)
         return ExactFront(front: front, counts: counts)
+    }
+}
+
+/// Whether a plan leaves some EV OD pair with no range-feasible route (its EV demand is
+/// then unserved, a violated constraint), by constrained shortest paths at free-flow times.
+struct StrandingCheck {
+    private let network: TrafficNetwork
+    private let candidates: [CandidateSite]
+    private let evPairs: [(origin: Int, destinations: [Int])]
+    private let freeFlow: [Double]
+    private var engine: RangeConstrainedPathEngine
+
+    init(_ evaluator: PlanEvaluator) {
+        let c = evaluator.plannerCase
+        let demand = evaluator.trafficProblem.evDemand
+        network = c.network
+        candidates = c.candidates
+        evPairs = (0..<demand.zoneCount).compactMap { o in
+            let destinations = (0..<demand.zoneCount).filter { $0 != o && demand[o, $0] > 0 }
+            return destinations.isEmpty ? nil : (o, destinations)
+        }
+        freeFlow = c.network.links.map(\.freeFlowTime)
+        engine = RangeConstrainedPathEngine(network: c.network, model: evaluator.trafficProblem.parameters.range)
+    }
+
+    /// Whether the plan with these station bits strands an EV trip.
+    mutating func strands(mask: UInt64) -> Bool {
+        var hasStation = [Bool](repeating: false, count: network.links.count)
+        for site in candidates.indices where mask & (1 << UInt64(site)) != 0 {
+            for arc in candidates[site].arcs { hasStation[arc] = true }
+        }
+        for pair in evPairs {
+            engine.run(from: pair.origin, cost: freeFlow, hasStation: hasStation)
+            if pair.destinations.contains(where: { engine.bestCost[$0] == .infinity }) { return true }
+        }
+        return false
     }
 }
 

@@ -149,6 +149,13 @@ public struct PlanEvaluator: Sendable {
     /// and spots rounded up from them (and so the investment) would otherwise depend on
     /// which plans the workspace solved before.
     public func evaluate(_ plan: Plan, in workspace: Workspace) throws -> PlanEvaluation {
+        try evaluate(plan, in: workspace, valueInfeasibleRestoration: true)
+    }
+
+    /// ``evaluate(_:in:)``; without `valueInfeasibleRestoration`, an infeasible plan's
+    /// restoration value is left out (nil, no scenarios): enumeration discards infeasible
+    /// plans, and the restoration model is the dearest part after the traffic LP.
+    func evaluate(_ plan: Plan, in workspace: Workspace, valueInfeasibleRestoration: Bool) throws -> PlanEvaluation {
         let p = plannerCase.parameters
         let candidates = plannerCase.candidates
         precondition(plan.bits.count == candidates.count, "one bit per candidate site")
@@ -191,13 +198,15 @@ public struct PlanEvaluator: Sendable {
             unservedEVVehPerH: traffic.unservedEV,
             gridLimitViolations: investment.violations.count)
         let feederBus = { (index: Int) in plannerCase.feeder.buses[index].number }
-        let restored = try restoration.value(stations: stations.map(\.bus).sorted())
+        let restored =
+            valueInfeasibleRestoration || violations.isFeasible
+            ? try restoration.value(stations: stations.map(\.bus).sorted()) : nil
         return PlanEvaluation(
             plan: plan.description, stations: stations,
             objectives: PlanEvaluation.Objectives(
                 travelTimeVehMin: traffic.equilibriumTravelTime,
                 travelTimeCostUSD: traffic.equilibriumTravelTime * p.travelTimeValueOmega,
-                utilityZ2: assessment.utility, investmentUSD: costs.totalUSD, restorationUSDPerYear: restored.usdPerYear),
+                utilityZ2: assessment.utility, investmentUSD: costs.totalUSD, restorationUSDPerYear: restored?.usdPerYear),
             costs: costs,
             traffic: PlanEvaluation.Traffic(
                 systemTimeVehMin: traffic.systemTravelTime, equilibriumTimeVehMin: traffic.equilibriumTravelTime,
@@ -219,7 +228,7 @@ public struct PlanEvaluator: Sendable {
                 coveredDensityShare: assessment.coveredDensityShare,
                 averageDistanceToStationKm: stationEdges.isEmpty
                     ? nil : stationAccess.averageDistanceToNearestStation(stationEdges: stationEdges)),
-            restoration: restored.perScenario.map { s in
+            restoration: (restored?.perScenario ?? []).map { s in
                 PlanEvaluation.ScenarioValue(
                     scenario: s.scenario, probability: s.probability, servedWithPlan: s.withFleets.weightedEnergyKWh,
                     servedWithout: s.withoutFleets.weightedEnergyKWh,
