@@ -41,5 +41,6 @@ import Testing
         }
         #expect(markdown.contains("## Tables IV and V"))
         #expect(markdown.contains("## Table III"))
+        #expect(markdown.contains("## Restoration"))
     }
 }
