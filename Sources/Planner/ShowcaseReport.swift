@@ -7,23 +7,28 @@ public struct ReportSettings: Sendable {
     public var resultsDirectory = "results/report"
     /// Figures.
     public var plotsDirectory = "plots/report"
-    /// The main NSGA-III run (as `planner run`'s defaults).
+    /// Population of the main NSGA-III run and of every comparison run (`planner run`'s default).
     public var population = 92
+    /// Generations of the main run and of every comparison run.
     public var generations = 300
+    /// Seed of the main run.
     public var seed: UInt64 = 1
     /// Seeds per algorithm for Tables IV-V.
     public var comparisonSeeds = 11
     /// Grid of the growth axes of Figs 4-7 (start, stop, step).
     public var growthGrid: (start: Double, stop: Double, step: Double) = (0, 0.4, 0.05)
-    /// Seeds per sweep point, and each sweep run's size (`planner sweep`'s defaults).
+    /// Seeds per sweep point.
     public var sweepSeeds = 1
+    /// Population of each sweep run (`planner sweep`'s default).
     public var sweepPopulation = 48
+    /// Generations of each sweep run (`planner sweep`'s default).
     public var sweepGenerations = 60
     /// Worker threads; results do not depend on it.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// The command line, recorded in the report and the figures.
     public var commandLine = ""
 
+    /// The defaults above.
     public init() {}
 }
 
@@ -35,9 +40,12 @@ public struct ReportSettings: Sendable {
 /// it is already complete for the same case and settings (the exact front, finished
 /// comparison runs and sweep points), so an interrupted report continues where it stopped.
 public struct ShowcaseReport {
+    /// The case every part is computed on.
     public let plannerCase: PlannerCase
+    /// Output folders and the size of each part.
     public let settings: ReportSettings
 
+    /// A report of `plannerCase` with `settings`.
     public init(case plannerCase: PlannerCase, settings: ReportSettings) {
         self.plannerCase = plannerCase
         self.settings = settings
