@@ -118,11 +118,55 @@ public struct PlanEvaluator: Sendable {
     public final class Workspace {
         let traffic: NdPSolver
         var investment: FeederInvestmentEvaluator
+        /// The all-stations baseline every anchor is solved from.
+        let baseline: NdPStartingPoint
+        /// Solved anchors by mask (see ``start(_:in:)``); cleared when full, which costs
+        /// re-solves but never changes a result.
+        var anchors: [UInt64: NdPStartingPoint] = [:]
 
-        init(traffic: NdPSolver, investment: FeederInvestmentEvaluator) {
+        init(traffic: NdPSolver, investment: FeederInvestmentEvaluator, baseline: NdPStartingPoint) {
             self.traffic = traffic
             self.investment = investment
+            self.baseline = baseline
         }
+    }
+
+    /// Anchors kept per workspace. A run meets a few thousand; 1,024 keeps most of the
+    /// re-solves away for about 12 MB per workspace on the built-in case.
+    static let anchorCapacity = 1024
+
+    /// How many of the first sites each anchor level builds, coarsest first: the sites
+    /// enumeration varies within a chunk (all but the last 10), then half of those.
+    static func anchorLevels(siteCount n: Int) -> [Int] {
+        [n - 10, n - 15].filter { $0 >= 2 }
+    }
+
+    /// Points the workspace's traffic solver at the plan's starting point. Each plan
+    /// starts from an anchor: the plan itself with its first k sites all built, solved in
+    /// turn from the anchor of the coarser level and, first, from the all-stations
+    /// baseline. Starting near the plan makes the traffic certificates succeed far more
+    /// often; and since the chain of anchors is a function of the plan alone, a plan's
+    /// result still depends on the plan alone, whatever the workspace solved before.
+    private func start(_ plan: Plan, in workspace: Workspace) throws {
+        let n = plan.bits.count
+        var point = workspace.baseline
+        var previous: UInt64 = n >= 64 ? .max : (1 << UInt64(n)) - 1
+        for k in Self.anchorLevels(siteCount: n) {
+            let anchor = plan.mask | ((1 << UInt64(k)) - 1)
+            if anchor == previous { continue }
+            if let kept = workspace.anchors[anchor] {
+                point = kept
+            } else {
+                workspace.traffic.returnTo(point)
+                _ = try workspace.traffic.solve(stations: Plan(mask: anchor, siteCount: n).bits)
+                guard let solved = workspace.traffic.snapshot() else { break }
+                if workspace.anchors.count >= Self.anchorCapacity { workspace.anchors.removeAll(keepingCapacity: true) }
+                workspace.anchors[anchor] = solved
+                point = solved
+            }
+            previous = anchor
+        }
+        workspace.traffic.returnTo(point)
     }
 
     /// A fresh workspace (builds and warms one traffic LP).
@@ -141,13 +185,14 @@ public struct PlanEvaluator: Sendable {
         }
         _ = try solver.solve(stations: all)
         solver.saveBaseline()
-        return Workspace(traffic: solver, investment: investmentTemplate)
+        guard let baseline = solver.snapshot() else { throw PlannerError.missingInput("the traffic baseline did not solve") }
+        return Workspace(traffic: solver, investment: investmentTemplate, baseline: baseline)
     }
 
-    /// Evaluates one plan. Every plan's traffic LP starts from the workspace's saved
-    /// baseline, never from the previous plan: where the LP has several optima, the lanes
-    /// and spots rounded up from them (and so the investment) would otherwise depend on
-    /// which plans the workspace solved before.
+    /// Evaluates one plan. Every plan's traffic LP starts from its anchor (see
+    /// ``start(_:in:)``), never from the previous plan: where the LP has several optima,
+    /// the lanes and spots rounded up from them (and so the investment) would otherwise
+    /// depend on which plans the workspace solved before.
     public func evaluate(_ plan: Plan, in workspace: Workspace) throws -> PlanEvaluation {
         try evaluate(plan, in: workspace, valueInfeasibleRestoration: true)
     }
@@ -159,7 +204,7 @@ public struct PlanEvaluator: Sendable {
         let p = plannerCase.parameters
         let candidates = plannerCase.candidates
         precondition(plan.bits.count == candidates.count, "one bit per candidate site")
-        workspace.traffic.returnToBaseline()
+        try start(plan, in: workspace)
         let traffic = try workspace.traffic.solve(stations: plan.bits)
 
         var stations: [PlanEvaluation.Station] = []
@@ -240,7 +285,7 @@ public struct PlanEvaluator: Sendable {
     /// Flow and UE travel time (t0 + π, flow-weighted over the road's directions) per
     /// road, for a plan: the link conditions of seed 003 Table III.
     public func roadConditions(_ plan: Plan, in workspace: Workspace) throws -> LinkConditions {
-        workspace.traffic.returnToBaseline()
+        try start(plan, in: workspace)
         let traffic = try workspace.traffic.solve(stations: plan.bits)
         let total = traffic.totalFlow
         let t0 = plannerCase.network.links.map(\.freeFlowTime)

@@ -56,6 +56,12 @@ public struct NdPColumn: Sendable, Hashable {
 /// solved since the last return: call it before every plan for results that depend on the
 /// plan alone, or at the start of each fixed chunk of plans (cheaper: warm starts inside the
 /// chunk) for results that do not depend on how chunks are spread over threads.
+/// A saved starting point of an ``NdPSolver``: one plan's solution and the master LP, its
+/// routes and basis (see ``NdPSolver/snapshot()``).
+public struct NdPStartingPoint {
+    let saved: NdPSolver.Baseline
+}
+
 public final class NdPSolver {
     /// The problem being solved.
     public let problem: NdPProblem
@@ -69,13 +75,13 @@ public final class NdPSolver {
         var volume: Double
     }
 
-    private struct RouteColumn {
+    struct RouteColumn {
         var row: Int
         var arcs: [Int]
         var lpIndex: Int
     }
 
-    private struct ColumnKey: Hashable {
+    struct ColumnKey: Hashable {
         var row: Int
         var arcs: [Int]
     }
@@ -113,7 +119,7 @@ public final class NdPSolver {
     /// The next LP solve must start from a fresh copy of the baseline's master.
     private var masterNeedsBaseline = false
 
-    private struct Baseline {
+    struct Baseline {
         var program: LinearProgram
         var basis: LPBasis
         var columns: [RouteColumn]
@@ -396,6 +402,32 @@ public final class NdPSolver {
     /// Makes the next solve start from the saved baseline instead of the last solve.
     public func returnToBaseline() {
         precondition(baseline != nil, "save a baseline first")
+        startsAtBaseline = true
+        masterNeedsBaseline = true
+    }
+
+    /// The state after the last solve as a starting point to return to later with
+    /// ``returnTo(_:)``, or nil before the first solve. When that solve was settled
+    /// without the master LP, the master part is the one the solve started from, so a
+    /// snapshot taken right after a return and one solve depends only on that starting
+    /// point and the plan.
+    public func snapshot() -> NdPStartingPoint? {
+        guard let state = last else { return nil }
+        if masterNeedsBaseline, var start = baseline {
+            start.state = state
+            return NdPStartingPoint(saved: start)
+        }
+        return NdPStartingPoint(
+            saved: Baseline(
+                program: lp.program, basis: lp.basis(), columns: columns, columnIndex: columnIndex,
+                evColumnIDs: evColumnIDs, evColumnEnabled: evColumnEnabled, stations: stations,
+                hasStationArc: hasStationArc, state: state))
+    }
+
+    /// Makes `point` the baseline and the next solve start from it (as
+    /// ``returnToBaseline()`` does for the saved one).
+    public func returnTo(_ point: NdPStartingPoint) {
+        baseline = point.saved
         startsAtBaseline = true
         masterNeedsBaseline = true
     }
