@@ -137,11 +137,15 @@ final class ClpEngine: SolverEngine {
         Clp_setMaximumIterations(m, Int32(clamping: limits.maxIterations ?? 2_147_483_647))
         Clp_setMaximumSeconds(m, limits.maxSeconds ?? -1)
         switch method {
-        case .cold where limits.presolve: _ = Clp_initialSolve(m)
         case .cold:
             let options = ClpSolve_new()
             defer { ClpSolve_delete(options) }
-            ClpSolve_setPresolveType(options, 1, -1)  // ClpSolve::presolveOff
+            // Clp's default interrupt handling points a process-wide SIGINT handler at
+            // the model being solved: not thread-safe (a Ctrl-C during concurrent solves
+            // crashed the planner) and it replaces the caller's own handler. Off, as
+            // ClpSolve.hpp advises for threaded use; the simplex itself is unchanged.
+            ClpSolve_setSpecialOption(options, 2, 1, -1)
+            if !limits.presolve { ClpSolve_setPresolveType(options, 1, -1) }  // ClpSolve::presolveOff
             _ = Clp_initialSolveWithOptions(m, options)
         case .warmDual: _ = Clp_dual(m, 0)
         case .warmPrimal: _ = Clp_primal(m, 0)
