@@ -27,6 +27,14 @@ public struct ExactFront: Sendable {
     public var front: [(mask: UInt64, objectives: [Double])]
     public var counts: Counts
 
+    /// The front's plans with their full breakdowns (as `pareto.csv` and `pareto.json`
+    /// write them), in the front's order.
+    public func evaluatedFront(_ evaluator: PlanEvaluator) throws -> [PlanEvaluation] {
+        let workspace = try evaluator.makeWorkspace()
+        let siteCount = evaluator.plannerCase.candidates.count
+        return try front.map { try evaluator.evaluate(Plan(mask: $0.mask, siteCount: siteCount), in: workspace) }
+    }
+
     /// Enumerates all 2^n plans of the evaluator's case.
     public static func enumerate(
         _ evaluator: PlanEvaluator, threads: Int, progress: (@Sendable (Int, Int) -> Void)? = nil

@@ -173,8 +173,9 @@ public struct PlanEvaluator: Sendable {
     public func makeWorkspace() throws -> Workspace {
         let solver = try NdPSolver(problem: trafficProblem)
         // Warm the master with the routes of the all-stations plan and of every plan that
-        // drops one station, then return to the all-stations basis and save that state:
-        // every plan restarts from it, and most find all the routes they need already there.
+        // drops one station, then return to the all-stations basis and keep that state:
+        // every plan's chain of anchors starts from it, and most find all the routes they
+        // need already there.
         let sites = plannerCase.candidates.count
         let all = [Bool](repeating: true, count: sites)
         _ = try solver.solve(stations: all)
@@ -184,7 +185,6 @@ public struct PlanEvaluator: Sendable {
             _ = try solver.solve(stations: plan)
         }
         _ = try solver.solve(stations: all)
-        solver.saveBaseline()
         guard let baseline = solver.snapshot() else { throw PlannerError.missingInput("the traffic baseline did not solve") }
         return Workspace(traffic: solver, investment: investmentTemplate, baseline: baseline)
     }

@@ -15,8 +15,8 @@ public struct ReportSettings: Sendable {
     public var seed: UInt64 = 1
     /// Seeds per algorithm for Tables IV-V.
     public var comparisonSeeds = 11
-    /// Grid of the growth axes of Figs 4-7 (start, stop, step).
-    public var growthGrid: (start: Double, stop: Double, step: Double) = (0, 0.4, 0.05)
+    /// Grid of the growth axes of Figs 4-7, `start:stop:step` or a list `a,b,c`.
+    public var growthGrid = "0:0.4:0.05"
     /// Seeds per sweep point.
     public var sweepSeeds = 1
     /// Population of each sweep run (`planner sweep`'s default).
@@ -59,6 +59,10 @@ public struct ShowcaseReport {
         try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true)
         let started = Date()
+        // The sweep grids first, so a malformed grid is reported before any work.
+        let growth = try ["demand_growth", "station_cost_growth", "coverage_growth"].map { name throws(InputError) in
+            try SweepAxis(parsing: name + "=" + settings.growthGrid, source: "growth grid")
+        }
         var sections: [String] = []
 
         // 1. The front of one NSGA-III run and its decision picks.
@@ -122,15 +126,13 @@ public struct ShowcaseReport {
         sections.append(comparisonSection(tables, referencePlans: reference.plans.count))
 
         // 4. Figs 4-7: two sweeps over growth factors.
-        let grid = settings.growthGrid
-        let axisText = "\(grid.start):\(grid.stop):\(grid.step)"
         log("4/5 sweep demand_growth x station_cost_growth (Figs 4-6)")
         let costSweep = try sweep(
-            ["demand_growth=" + axisText, "station_cost_growth=" + axisText], name: "sweep-demand-cost",
+            [growth[0], growth[1]], name: "sweep-demand-cost",
             quantities: Array(SweepQuantity.figures.prefix(3)), log: log)
         log("5/5 sweep station_cost_growth x coverage_growth (Fig 7)")
         let coverageSweep = try sweep(
-            ["station_cost_growth=" + axisText, "coverage_growth=" + axisText], name: "sweep-cost-coverage",
+            [growth[1], growth[2]], name: "sweep-cost-coverage",
             quantities: [SweepQuantity.figures[3]], log: log)
         sections.append(sweepSection(costSweep, coverageSweep))
 
@@ -157,10 +159,7 @@ public struct ShowcaseReport {
             return try ReferenceFront.read(paretoCSV: csvPath)
         }
         let exact = try ExactFront.enumerate(evaluator, threads: settings.threads)
-        let workspace = try evaluator.makeWorkspace()
-        let front = try exact.front.map {
-            try evaluator.evaluate(Plan(mask: $0.mask, siteCount: plannerCase.candidates.count), in: workspace)
-        }
+        let front = try exact.evaluatedFront(evaluator)
         let writer = ResultWriter(directory: directory)
         try writer.writeParetoCSV(front)
         try writer.writeParetoJSON(front)
@@ -175,10 +174,9 @@ public struct ShowcaseReport {
     }
 
     /// Runs (or completes) one two-parameter sweep and draws its surfaces.
-    private func sweep(_ parameters: [String], name: String, quantities: [SweepQuantity], log: @escaping @Sendable (String) -> Void)
+    private func sweep(_ axes: [SweepAxis], name: String, quantities: [SweepQuantity], log: @escaping @Sendable (String) -> Void)
         throws -> SweepStore
     {
-        let axes = try parameters.map { text throws(InputError) in try SweepAxis(parsing: text) }
         let definition = try SweepDefinition(
             plannerCase: plannerCase, axes: axes, seeds: (1...settings.sweepSeeds).map { UInt64($0) }, algorithm: "nsga3",
             population: settings.sweepPopulation, generations: settings.sweepGenerations)
@@ -340,7 +338,7 @@ public struct ShowcaseReport {
     }
 
     private func sweepSection(_ cost: SweepStore, _ coverage: SweepStore) -> String {
-        let g = settings.growthGrid
+        let growth = cost.definition.axes[0].values
         let seeds = settings.sweepSeeds
         func figure(_ folder: String, _ quantity: String) -> String {
             image("\(folder)/\(quantity)-surface.png", alt: quantity) + " " + image("\(folder)/\(quantity)-heatmap.png", alt: quantity + " heat map")
@@ -348,7 +346,7 @@ public struct ShowcaseReport {
         return """
             ## Figs 4-7: sensitivity to demand, cost and coverage growth
 
-            Two sweeps over growth factors from \(g.start) to \(g.stop) in steps of \(g.step); at each point a full
+            Two sweeps over growth factors \(growth.map { "\($0)" }.joined(separator: ", ")); at each point a full
             optimisation (population \(settings.sweepPopulation), \(settings.sweepGenerations) generations, \(seeds)
             seed\(seeds == 1 ? "" : "s")) and its knee plan. Tables: `sweep-demand-cost/sweep.csv` and
             `sweep-cost-coverage/sweep.csv` (one row per point and seed). Grey cells: no feasible plan at that point

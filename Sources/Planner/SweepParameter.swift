@@ -145,12 +145,12 @@ public struct SweepAxis: Sendable, Equatable {
     /// The values in the order given (grids ascend or descend from start to stop).
     public var values: [Double]
 
-    /// An axis with explicit values (each validated; no duplicates).
-    public init(parameter: SweepParameter, values: [Double]) throws(InputError) {
-        guard !values.isEmpty else { throw InputError(file: "--param", field: parameter.name, "expected at least one value") }
-        for value in values { try parameter.validate(value) }
+    /// An axis with explicit values (each validated; no duplicates); errors name `source`.
+    public init(parameter: SweepParameter, values: [Double], source: String = "--param") throws(InputError) {
+        guard !values.isEmpty else { throw InputError(file: source, field: parameter.name, "expected at least one value") }
+        for value in values { try parameter.validate(value, source: source) }
         guard Set(values).count == values.count else {
-            throw InputError(file: "--param", field: parameter.name, "a value is listed twice")
+            throw InputError(file: source, field: parameter.name, "a value is listed twice")
         }
         self.parameter = parameter
         self.values = values
@@ -160,15 +160,14 @@ public struct SweepAxis: Sendable, Equatable {
     public static let maxGridPoints = 10_000
 
     /// Parses `name=start:stop:step` (stop included when the steps reach it within
-    /// 1e-9 of a step) or `name=v1,v2,...`.
-    public init(parsing text: String) throws(InputError) {
-        let source = "--param"
+    /// 1e-9 of a step) or `name=v1,v2,...`; errors name `source`, the option it came from.
+    public init(parsing text: String, source: String = "--param") throws(InputError) {
         guard let equals = text.firstIndex(of: "=") else {
             throw InputError(file: source, field: text, "expected name=start:stop:step or name=v1,v2,...")
         }
         let name = text[..<equals].trimmingCharacters(in: .whitespaces)
         let spec = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-        let parameter = try SweepParameter.named(name)
+        let parameter = try SweepParameter.named(name, source: source)
         func number(_ s: Substring) throws(InputError) -> Double {
             let trimmed = s.trimmingCharacters(in: .whitespaces)
             guard let value = Double(trimmed), value.isFinite else {
@@ -191,12 +190,12 @@ public struct SweepAxis: Sendable, Equatable {
             let direction = stop >= start ? 1.0 : -1.0
             // start + i·step, rounded to 12 significant decimals so 0.1 + 0.05·3 prints as 0.25.
             let values = (0..<count).map { i in Self.tidy(start + direction * Double(i) * step) }
-            try self.init(parameter: parameter, values: values)
+            try self.init(parameter: parameter, values: values, source: source)
         } else {
             let parts = spec.split(separator: ",", omittingEmptySubsequences: false)
             var values: [Double] = []
             for part in parts { values.append(try number(part)) }
-            try self.init(parameter: parameter, values: values)
+            try self.init(parameter: parameter, values: values, source: source)
         }
     }
 

@@ -95,11 +95,7 @@ struct CompareCommand: ParsableCommand {
         print("no --exact given: enumerating every plan (this takes a while; reuse \(saved) next time)")
         let evaluator = try PlanEvaluator(case: loaded)
         let exact = try ExactFront.enumerate(evaluator, threads: threads)
-        let workspace = try evaluator.makeWorkspace()
-        let front = try exact.front.map {
-            try evaluator.evaluate(Plan(mask: $0.mask, siteCount: loaded.candidates.count), in: workspace)
-        }
-        try ResultWriter(directory: out + "/exact").writeParetoCSV(front)
+        try ResultWriter(directory: out + "/exact").writeParetoCSV(exact.evaluatedFront(evaluator))
         return ReferenceFront(exact, siteCount: loaded.candidates.count)
     }
 }

@@ -31,10 +31,7 @@ struct EnumerateCommand: ParsableCommand {
         }
         if interactive { print("") }
         let directory = out ?? "results/\(loaded.manifest.name)-exact"
-        let workspace = try evaluator.makeWorkspace()
-        let front = try exact.front.map {
-            try evaluator.evaluate(Plan(mask: $0.mask, siteCount: loaded.candidates.count), in: workspace)
-        }
+        let front = try exact.evaluatedFront(evaluator)
         let writer = ResultWriter(directory: directory)
         try writer.writeParetoCSV(front)
         try writer.writeParetoJSON(front)

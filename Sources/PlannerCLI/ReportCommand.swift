@@ -53,11 +53,7 @@ struct ReportCommand: ParsableCommand {
         settings.sweepSeeds = sweepSeeds
         settings.threads = threads
         settings.commandLine = CommandLine.arguments.joined(separator: " ")
-        let parts = growth.split(separator: ":").map { Double($0) }
-        guard parts.count == 3, let start = parts[0], let stop = parts[1], let step = parts[2], step > 0, stop > start else {
-            throw ValidationError("--growth: expected start:stop:step with stop > start and step > 0, e.g. 0:0.4:0.05")
-        }
-        settings.growthGrid = (start, stop, step)
+        settings.growthGrid = growth  // checked by the sweep's own grid parser, which names the field
         try ShowcaseReport(case: loaded, settings: settings).generate { line in
             print(line)
             fflush(nil)

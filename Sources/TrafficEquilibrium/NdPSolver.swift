@@ -392,11 +392,7 @@ public final class NdPSolver {
     /// Saves the state after the last solve — its solution, routes and basis — as the
     /// baseline for ``returnToBaseline()``. Call it after a solve (it does nothing before the first).
     public func saveBaseline() {
-        guard let state = last else { return }
-        baseline = Baseline(
-            program: lp.program, basis: lp.basis(), columns: columns, columnIndex: columnIndex,
-            evColumnIDs: evColumnIDs, evColumnEnabled: evColumnEnabled, stations: stations,
-            hasStationArc: hasStationArc, state: state)
+        if let point = snapshot() { baseline = point.saved }
     }
 
     /// Makes the next solve start from the saved baseline instead of the last solve.

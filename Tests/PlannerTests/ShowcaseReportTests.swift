@@ -17,7 +17,7 @@ import Testing
         settings.population = 8
         settings.generations = 4
         settings.comparisonSeeds = 2
-        settings.growthGrid = (0, 0.1, 0.1)
+        settings.growthGrid = "0:0.1:0.1"
         settings.sweepPopulation = 8
         settings.sweepGenerations = 2
         settings.threads = 2
