@@ -61,23 +61,21 @@ public struct DTLZ: Problem {
         // running product over the first M-1-j position variables: for DTLZ1 h = 1 - x and
         // the product of x_i (scaled by 0.5); for DTLZ2-4 h = sin θ and the product of cos θ_i,
         // θ = x^α π/2 (α = 100 for DTLZ4, 1 otherwise).
-        let objectives = [Double](unsafeUninitializedCapacity: m) { f, initialized in
-            var product = kind == .dtlz1 ? 0.5 * (1 + g) : 1 + g
-            for j in stride(from: m - 1, to: 0, by: -1) {
-                let position = x[m - 1 - j]
-                if kind == .dtlz1 {
-                    f[j] = product * (1 - position)
-                    product *= position
-                } else {
-                    let angle = (kind == .dtlz4 ? pow(position, 100) : position) * .pi / 2
-                    f[j] = product * sin(angle)
-                    product *= cos(angle)
-                }
+        var f = [Double](repeating: 0, count: m)
+        var product = kind == .dtlz1 ? 0.5 * (1 + g) : 1 + g
+        for j in stride(from: m - 1, to: 0, by: -1) {
+            let position = x[m - 1 - j]
+            if kind == .dtlz1 {
+                f[j] = product * (1 - position)
+                product *= position
+            } else {
+                let angle = (kind == .dtlz4 ? pow(position, 100) : position) * .pi / 2
+                f[j] = product * sin(angle)
+                product *= cos(angle)
             }
-            f[0] = product
-            initialized = m
         }
-        return Evaluation(objectives: objectives)
+        f[0] = product
+        return Evaluation(objectives: f)
     }
 
     /// Deb & Jain's IGD targets: where the reference directions meet the true front,

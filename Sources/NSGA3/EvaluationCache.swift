@@ -22,6 +22,51 @@ struct HashedGenome<Genome: Hashable>: Hashable {
 
 extension HashedGenome: Sendable where Genome: Sendable {}
 
+/// A set of genomes for duplicate elimination within a generation. It keys on the hashes
+/// the genomes carry, so no genome is hashed again (open addressing, linear probing, at
+/// most half full).
+@usableFromInline
+struct GenomeSet<Genome: Hashable> {
+    /// 1 + the index in `members` of the genome in each slot; 0 for an empty slot.
+    @usableFromInline var slots: [Int]
+    @usableFromInline var members: [HashedGenome<Genome>] = []
+
+    /// An empty set with room for `capacity` genomes before it grows.
+    @inlinable
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size *= 2 }
+        slots = [Int](repeating: 0, count: size)
+        members.reserveCapacity(capacity)
+    }
+
+    /// Inserts `genome`; returns whether it was new.
+    @inlinable
+    mutating func insert(_ genome: HashedGenome<Genome>) -> Bool {
+        if 2 * (members.count + 1) > slots.count { grow() }
+        let mask = slots.count - 1
+        var slot = genome.hash & mask
+        while slots[slot] != 0 {
+            if members[slots[slot] - 1] == genome { return false }
+            slot = (slot + 1) & mask
+        }
+        members.append(genome)
+        slots[slot] = members.count
+        return true
+    }
+
+    @inlinable
+    mutating func grow() {
+        slots = [Int](repeating: 0, count: 2 * slots.count)
+        let mask = slots.count - 1
+        for (index, member) in members.enumerated() {
+            var slot = member.hash & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = index + 1
+        }
+    }
+}
+
 /// Evaluations remembered by genome, in insertion order so a saved state is byte-stable.
 /// When it reaches its capacity it is emptied (a deterministic, allocation-light policy).
 @usableFromInline

@@ -100,7 +100,7 @@ public enum NonDominatedSorting {
             }
             if !placed {
                 fronts.append([point])
-                stairs.append(Staircase(f1: [p[0]], f2: [p[1]], f3: [p[2]]))
+                stairs.append(Staircase(steps: [.init(f1: p[0], f2: p[1], f3: p[2])]))
             }
         }
         return fronts
@@ -108,17 +108,21 @@ public enum NonDominatedSorting {
 
     /// The (f2, f3)-non-dominated members of a front: f2 ascending, f3 strictly descending.
     private struct Staircase {
-        var f1: [Double]
-        var f2: [Double]
-        var f3: [Double]
+        struct Step {
+            var f1: Double
+            var f2: Double
+            var f3: Double
+        }
+
+        var steps: [Step]
 
         /// The first index with f2 >= value.
         private func lowerBound(_ value: Double) -> Int {
             var low = 0
-            var high = f2.count
+            var high = steps.count
             while low < high {
                 let middle = (low + high) / 2
-                if f2[middle] < value { low = middle + 1 } else { high = middle }
+                if steps[middle].f2 < value { low = middle + 1 } else { high = middle }
             }
             return low
         }
@@ -127,30 +131,25 @@ public enum NonDominatedSorting {
         func dominates(_ x1: Double, _ x2: Double, _ x3: Double) -> Bool {
             // The member with the largest f2 <= x2 has the smallest f3 among those.
             var index = lowerBound(x2)
-            if index < f2.count && f2[index] == x2 { return f3[index] < x3 || (f3[index] == x3 && f1[index] < x1) }
+            if index < steps.count && steps[index].f2 == x2 {
+                return steps[index].f3 < x3 || (steps[index].f3 == x3 && steps[index].f1 < x1)
+            }
             index -= 1
-            return index >= 0 && f3[index] <= x3
+            return index >= 0 && steps[index].f3 <= x3
         }
 
         /// Adds a point no member dominates, dropping the members it dominates in (f2, f3).
         mutating func insert(_ x1: Double, _ x2: Double, _ x3: Double) {
             let start = lowerBound(x2)
             var end = start
-            while end < f2.count && f3[end] >= x3 { end += 1 }
+            while end < steps.count && steps[end].f3 >= x3 { end += 1 }
+            let step = Step(f1: x1, f2: x2, f3: x3)
             if end > start {
                 // Overwrite the first dropped member, remove the rest.
-                f1[start] = x1
-                f2[start] = x2
-                f3[start] = x3
-                if end > start + 1 {
-                    f1.removeSubrange(start + 1..<end)
-                    f2.removeSubrange(start + 1..<end)
-                    f3.removeSubrange(start + 1..<end)
-                }
+                steps[start] = step
+                if end > start + 1 { steps.removeSubrange(start + 1..<end) }
             } else {
-                f1.insert(x1, at: start)
-                f2.insert(x2, at: start)
-                f3.insert(x3, at: start)
+                steps.insert(step, at: start)
             }
         }
     }

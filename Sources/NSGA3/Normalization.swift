@@ -108,33 +108,38 @@ public struct HyperplaneNormalization: Hashable, Codable, Sendable {
         if !nadir.isEmpty {
             for k in 0..<m { scale[k] = Self.positiveSpread(nadir[k] - ideal[k], near: ideal[k], nadir[k]) }
         }
+        // Every candidate translated and scaled once: the earlier extremes, then the population.
+        let candidateCount = extremePoints.count + population.count
+        var scaled = [Double](repeating: 0, count: candidateCount * m)
+        for (index, point) in extremePoints.enumerated() {
+            for k in 0..<m { scaled[index * m + k] = (point[k] - ideal[k]) / scale[k] }
+        }
+        for (position, member) in population.enumerated() {
+            let row = (extremePoints.count + position) * m
+            for k in 0..<m { scaled[row + k] = (objectives[member * m + k] - ideal[k]) / scale[k] }
+        }
         var extremes: [[Double]] = []
         for axis in 0..<m {
-            var best: (previous: Int, member: Int) = (-1, -1)
+            var best = -1
             var bestValue = Double.infinity
-            func consider(_ candidate: UnsafePointer<Double>, previous: Int, member: Int) {
+            for candidate in 0..<candidateCount {
                 var value = -Double.infinity
                 var offAxisSum = 0.0
                 for k in 0..<m {
-                    var scaled = (candidate[k] - ideal[k]) / scale[k]
-                    if k != axis { offAxisSum += scaled }
-                    if scaled < Self.onAxis { scaled = 0 }
-                    value = max(value, k == axis ? scaled : scaled / Self.offAxisWeight)
+                    var t = scaled[candidate * m + k]
+                    if k != axis { offAxisSum += t }
+                    if t < Self.onAxis { t = 0 }
+                    value = max(value, k == axis ? t : t / Self.offAxisWeight)
                 }
                 value += offAxisSum
                 if value < bestValue {
                     bestValue = value
-                    best = (previous, member)
+                    best = candidate
                 }
             }
-            for (index, point) in extremePoints.enumerated() {
-                point.withUnsafeBufferPointer { consider($0.baseAddress!, previous: index, member: -1) }
-            }
-            objectives.withUnsafeBufferPointer { buffer in
-                for member in population { consider(buffer.baseAddress! + member * m, previous: -1, member: member) }
-            }
+            let member = best - extremePoints.count
             extremes.append(
-                best.previous >= 0 ? extremePoints[best.previous] : Array(objectives[best.member * m..<(best.member + 1) * m]))
+                member < 0 ? extremePoints[best] : Array(objectives[population[member] * m..<(population[member] + 1) * m]))
         }
         extremePoints = extremes
 

@@ -34,8 +34,8 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     @usableFromInline var storedState: OptimizerState<Genome>
     /// The algorithm without its payload, for the hot paths.
     @usableFromInline let kind: AlgorithmKind
-    /// NSGA-III's reference directions as unit vectors, objective-major.
-    @usableFromInline let directions: [Double]
+    /// NSGA-III's reference directions as unit vectors (none for the other algorithms).
+    @usableFromInline let directions: UnitDirections
     /// The population's genomes with their hashes (derived from the state, not saved).
     @usableFromInline var populationKeys: [HashedGenome<Genome>]
     /// Whether records carry the front change: as configured, or because a convergence
@@ -196,34 +196,23 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         let eliminate = configuration.eliminateDuplicates
         var offspring: [HashedGenome<Genome>] = []
         offspring.reserveCapacity(n)
-        var seen: Set<HashedGenome<Genome>> = eliminate ? Set(populationKeys) : []
+        var seen = GenomeSet<Genome>(capacity: eliminate ? populationKeys.count + n : 0)
+        if eliminate { for key in populationKeys { _ = seen.insert(key) } }
         var matings = 0
         // Tournament competitors come from shuffled permutations of the population, so every
         // member takes part in the same number of tournaments (Deb's NSGA-II code, pymoo).
-        var competitors: [Int] = []
-        var next = 0
-        func competitor() -> Int {
-            if next == competitors.count {
-                competitors = Array(0..<storedState.genomes.count)
-                for i in stride(from: competitors.count - 1, to: 0, by: -1) {
-                    competitors.swapAt(i, random.index(below: i + 1))
-                }
-                next = 0
-            }
-            next += 1
-            return competitors[next - 1]
-        }
+        var deck = TournamentDeck(memberCount: storedState.genomes.count)
         while offspring.count < n {
-            let first = selectParent(competitor(), competitor())
-            let second = selectParent(competitor(), competitor())
+            let first = selectParent(deck.draw(&random), deck.draw(&random))
+            let second = selectParent(deck.draw(&random), deck.draw(&random))
             let children = variation.offspring(
                 of: storedState.genomes[first], and: storedState.genomes[second], using: &random)
             let child1 = HashedGenome(children.0)
             let child2 = HashedGenome(children.1)
             matings += 1
             let acceptAll = !eliminate || matings > 50 * n
-            if acceptAll || seen.insert(child1).inserted { offspring.append(child1) }
-            if offspring.count < n, acceptAll || seen.insert(child2).inserted { offspring.append(child2) }
+            if acceptAll || seen.insert(child1) { offspring.append(child1) }
+            if offspring.count < n, acceptAll || seen.insert(child2) { offspring.append(child2) }
         }
         return (offspring, eliminate && matings <= 50 * n)
     }
@@ -338,10 +327,40 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
             }
         }
         for (index, evaluation) in fresh.enumerated() { cache.insert(misses[index], evaluation) }
-        return EvaluatedBatch(
-            (0..<genomes.count).map { source[$0] >= 0 ? fresh[source[$0]] : cached[-1 - source[$0]] },
-            objectiveCount: problem.objectiveCount, constraintCount: problem.constraintCount,
-            fresh: fresh.count, hits: hits)
+        var batch = EvaluatedBatch(
+            capacity: genomes.count, objectiveCount: problem.objectiveCount,
+            constraintCount: problem.constraintCount, fresh: fresh.count, hits: hits)
+        for position in genomes.indices {
+            batch.append(source[position] >= 0 ? fresh[source[position]] : cached[-1 - source[position]])
+        }
+        return batch
+    }
+}
+
+/// Population indices dealt from shuffled permutations: each is drawn once per pass.
+@usableFromInline
+struct TournamentDeck {
+    @usableFromInline var cards: [Int]
+    @usableFromInline var next: Int
+
+    @inlinable
+    init(memberCount: Int) {
+        cards = Array(0..<memberCount)
+        next = memberCount  // shuffle before the first draw
+    }
+
+    /// The next index; a new Fisher-Yates permutation when the pass is used up.
+    @inlinable
+    mutating func draw(_ random: inout Xoshiro256StarStar) -> Int {
+        if next == cards.count {
+            for i in cards.indices { cards[i] = i }
+            for i in stride(from: cards.count - 1, to: 0, by: -1) {
+                cards.swapAt(i, random.index(below: i + 1))
+            }
+            next = 0
+        }
+        next += 1
+        return cards[next - 1]
     }
 }
 
@@ -371,18 +390,22 @@ struct EvaluatedBatch {
     /// Genomes served by the cache or by an identical genome earlier in the batch.
     @usableFromInline var hits: Int
 
+    /// An empty batch with room for `capacity` evaluations.
     @usableFromInline
-    init(_ evaluations: [Evaluation], objectiveCount m: Int, constraintCount c: Int, fresh: Int, hits: Int) {
-        objectives.reserveCapacity(evaluations.count * m)
-        violations.reserveCapacity(evaluations.count * c)
-        totalViolations.reserveCapacity(evaluations.count)
-        for evaluation in evaluations {
-            objectives += evaluation.objectives
-            violations += evaluation.violations
-            totalViolations.append(evaluation.totalViolation)
-        }
+    init(capacity: Int, objectiveCount m: Int, constraintCount c: Int, fresh: Int, hits: Int) {
+        objectives.reserveCapacity(capacity * m)
+        violations.reserveCapacity(capacity * c)
+        totalViolations.reserveCapacity(capacity)
         self.fresh = fresh
         self.hits = hits
+    }
+
+    /// Appends one evaluation.
+    @usableFromInline
+    mutating func append(_ evaluation: Evaluation) {
+        objectives += evaluation.objectives
+        violations += evaluation.violations
+        totalViolations.append(evaluation.totalViolation)
     }
 }
 
@@ -423,21 +446,11 @@ extension OptimizerState {
 /// The engine's non-generic steps, kept out of the generic type so they are compiled once.
 @usableFromInline
 enum OptimizerSupport {
-    /// NSGA-III's reference directions as unit vectors, objective-major (see
-    /// `Survival.niching`); empty for the other algorithms.
+    /// NSGA-III's reference directions as unit vectors; none for the other algorithms.
     @usableFromInline
-    static func unitDirections(_ algorithm: Algorithm) -> [Double] {
-        guard case .nsga3(let points) = algorithm else { return [] }
-        let m = points.objectiveCount
-        let count = points.count
-        var values = [Double](repeating: 0, count: m * count)
-        for j in 0..<count {
-            var norm = 0.0
-            for k in 0..<m { norm += points.values[j * m + k] * points.values[j * m + k] }
-            norm = norm.squareRoot()
-            for k in 0..<m { values[k * count + j] = points.values[j * m + k] / norm }
-        }
-        return values
+    static func unitDirections(_ algorithm: Algorithm) -> UnitDirections {
+        guard case .nsga3(let points) = algorithm else { return UnitDirections() }
+        return UnitDirections(points)
     }
 
     @usableFromInline

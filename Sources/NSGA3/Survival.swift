@@ -19,7 +19,7 @@ enum Survival {
     @usableFromInline
     static func select(
         _ kind: AlgorithmKind, objectives: [Double], objectiveCount m: Int, violations: [Double], target: Int,
-        directions: [Double], normalization: inout HyperplaneNormalization, random: inout Xoshiro256StarStar
+        directions: UnitDirections, normalization: inout HyperplaneNormalization, random: inout Xoshiro256StarStar
     ) -> SurvivalOutcome {
         switch kind {
         case .nsga3:
@@ -39,7 +39,7 @@ enum Survival {
     /// on the reference directions to fill the rest from the last front.
     static func referenceDirection(
         objectives: [Double], objectiveCount m: Int, violations: [Double], target: Int,
-        directions: [Double], normalization: inout HyperplaneNormalization, random: inout Xoshiro256StarStar
+        directions: UnitDirections, normalization: inout HyperplaneNormalization, random: inout Xoshiro256StarStar
     ) -> SurvivalOutcome {
         let fronts = NonDominatedSorting.constrainedFronts(objectives: objectives, objectiveCount: m, violations: violations)
         let feasibleFrontCount = fronts.firstIndex { violations[$0[0]] > 0 } ?? fronts.count
@@ -78,14 +78,12 @@ enum Survival {
 
     /// Associates every point with its nearest reference line (perpendicular distance in
     /// normalised space) and fills `remaining` places from `lastFront`, preferring the
-    /// least crowded reference directions (Deb & Jain Algorithms 3 and 4). `directions` are
-    /// unit vectors stored objective-major (coordinate k of direction j at k·H + j), so the
-    /// projections vectorise.
+    /// least crowded reference directions (Deb & Jain Algorithms 3 and 4).
     static func niching(
         objectives: [Double], objectiveCount m: Int, selected: [Int], lastFront: [Int], remaining: Int,
-        ideal: [Double], denominators: [Double], directions: [Double], random: inout Xoshiro256StarStar
+        ideal: [Double], denominators: [Double], directions: UnitDirections, random: inout Xoshiro256StarStar
     ) -> [Int] {
-        let directionCount = directions.count / m
+        let directionCount = directions.count
         let all = selected + lastFront
         var association = [Int](repeating: 0, count: all.count)
         var distance = [Double](repeating: 0, count: all.count)
@@ -96,49 +94,7 @@ enum Survival {
         for (position, member) in all.enumerated() {
             for k in 0..<m { normalised[position * m + k] = (objectives[member * m + k] - ideal[k]) * inverse[k] }
         }
-        // The nearest line has the largest projection: d^2 = |f|^2 - (f.w)^2 with f.w >= 0.
-        var projections = [Double](repeating: 0, count: directionCount)
-        normalised.withUnsafeBufferPointer { f in
-            directions.withUnsafeBufferPointer { w in
-                projections.withUnsafeMutableBufferPointer { dots in
-                    for position in 0..<all.count {
-                        let point = f.baseAddress! + position * m
-                        var norm2 = 0.0
-                        for k in 0..<m { norm2 += point[k] * point[k] }
-                        let first = point[0]
-                        for j in 0..<directionCount { dots[j] = first * w[j] }
-                        for k in 1..<m {
-                            let value = point[k]
-                            let row = w.baseAddress! + k * directionCount
-                            for j in 0..<directionCount { dots[j] += value * row[j] }
-                        }
-                        // The largest projection with independent running maxima (they
-                        // vectorise), then the first direction that attains it.
-                        var m0 = dots[0]
-                        var m1 = m0
-                        var m2 = m0
-                        var m3 = m0
-                        var j = 0
-                        while j + 4 <= directionCount {
-                            m0 = max(m0, dots[j])
-                            m1 = max(m1, dots[j + 1])
-                            m2 = max(m2, dots[j + 2])
-                            m3 = max(m3, dots[j + 3])
-                            j += 4
-                        }
-                        while j < directionCount {
-                            m0 = max(m0, dots[j])
-                            j += 1
-                        }
-                        let bestDot = max(max(m0, m1), max(m2, m3))
-                        var best = 0
-                        while dots[best] != bestDot { best += 1 }
-                        association[position] = best
-                        distance[position] = max(norm2 - bestDot * bestDot, 0).squareRoot()
-                    }
-                }
-            }
-        }
+        directions.associate(normalised, into: &association, distances: &distance)
         var nicheCount = [Int](repeating: 0, count: directionCount)
         for position in 0..<selected.count { nicheCount[association[position]] += 1 }
 

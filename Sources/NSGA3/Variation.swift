@@ -91,70 +91,94 @@ public struct RealVariation: Variation {
         _ child1: inout RealGenome, _ child2: inout RealGenome, using random: inout Xoshiro256StarStar
     ) {
         let exponent = 1 / (crossoverEta + 1)
-        let order = crossoverEta + 1
-        for index in child1.indices {
-            guard random.uniform() <= 0.5 else { continue }
-            let parent1 = child1[index]
-            let parent2 = child2[index]
-            let low = lower[index]
-            let high = upper[index]
-            guard abs(parent1 - parent2) > 1e-14 * (high - low) else { continue }
-            let y1 = min(parent1, parent2)
-            let y2 = max(parent1, parent2)
-            let u = random.uniform()
-            func spreadFactor(_ beta: Double) -> Double {
-                let alpha = 2 - 1 / Self.power(beta, order)
-                return u <= 1 / alpha ? pow(u * alpha, exponent) : pow(1 / (2 - u * alpha), exponent)
-            }
-            let betaLow = spreadFactor(1 + 2 * (y1 - low) / (y2 - y1))
-            let betaHigh = spreadFactor(1 + 2 * (high - y2) / (y2 - y1))
-            let c1 = min(max(0.5 * ((y1 + y2) - betaLow * (y2 - y1)), low), high)
-            let c2 = min(max(0.5 * ((y1 + y2) + betaHigh * (y2 - y1)), low), high)
-            if random.uniform() <= 0.5 {
-                child1[index] = c2
-                child2[index] = c1
-            } else {
-                child1[index] = c1
-                child2[index] = c2
+        let power = FixedPower(crossoverEta + 1)
+        // Raw buffers: one uniqueness check per child instead of one per write.
+        child1.withUnsafeMutableBufferPointer { first in
+            child2.withUnsafeMutableBufferPointer { second in
+                for index in 0..<first.count {
+                    guard random.uniform() <= 0.5 else { continue }
+                    let parent1 = first[index]
+                    let parent2 = second[index]
+                    let low = lower[index]
+                    let high = upper[index]
+                    guard abs(parent1 - parent2) > 1e-14 * (high - low) else { continue }
+                    let y1 = min(parent1, parent2)
+                    let y2 = max(parent1, parent2)
+                    let u = random.uniform()
+                    func spreadFactor(_ beta: Double) -> Double {
+                        let alpha = 2 - 1 / power(beta)
+                        return u <= 1 / alpha ? pow(u * alpha, exponent) : pow(1 / (2 - u * alpha), exponent)
+                    }
+                    let betaLow = spreadFactor(1 + 2 * (y1 - low) / (y2 - y1))
+                    let betaHigh = spreadFactor(1 + 2 * (high - y2) / (y2 - y1))
+                    let c1 = min(max(0.5 * ((y1 + y2) - betaLow * (y2 - y1)), low), high)
+                    let c2 = min(max(0.5 * ((y1 + y2) + betaHigh * (y2 - y1)), low), high)
+                    if random.uniform() <= 0.5 {
+                        first[index] = c2
+                        second[index] = c1
+                    } else {
+                        first[index] = c1
+                        second[index] = c2
+                    }
+                }
             }
         }
     }
 
     /// x^e, by repeated squaring when e is a small whole number (the usual distribution
     /// indices), which is several times faster than `pow` and as accurate.
-    static func power(_ x: Double, _ e: Double) -> Double {
-        guard e >= 0, e <= 64, e == e.rounded() else { return pow(x, e) }
+    static func power(_ x: Double, _ e: Double) -> Double { FixedPower(e)(x) }
+
+    /// Bounded polynomial mutation (Deb & Goyal 1996; Deb's NSGA-II code).
+    func polynomialMutation(_ genome: inout RealGenome, using random: inout Xoshiro256StarStar) {
+        let exponent = 1 / (mutationEta + 1)
+        let power = FixedPower(mutationEta + 1)
+        genome.withUnsafeMutableBufferPointer { values in
+            for index in 0..<values.count where random.uniform() <= mutationProbability {
+                let low = lower[index]
+                let high = upper[index]
+                let y = values[index]
+                let delta1 = (y - low) / (high - low)
+                let delta2 = (high - y) / (high - low)
+                let u = random.uniform()
+                let deltaQ: Double
+                if u <= 0.5 {
+                    let value = 2 * u + (1 - 2 * u) * power(1 - delta1)
+                    deltaQ = pow(value, exponent) - 1
+                } else {
+                    let value = 2 * (1 - u) + 2 * (u - 0.5) * power(1 - delta2)
+                    deltaQ = 1 - pow(value, exponent)
+                }
+                values[index] = min(max(y + deltaQ * (high - low), low), high)
+            }
+        }
+    }
+}
+
+/// x^e for an exponent fixed in advance: by repeated squaring when e is a whole number
+/// up to 64 (the usual distribution indices), which is several times faster than `pow`
+/// and as accurate; by `pow` otherwise.
+struct FixedPower {
+    let exponent: Double
+    /// The exponent as an integer, or -1 when `pow` is used.
+    let whole: Int
+
+    init(_ exponent: Double) {
+        self.exponent = exponent
+        whole = exponent >= 0 && exponent <= 64 && exponent == exponent.rounded() ? Int(exponent) : -1
+    }
+
+    func callAsFunction(_ x: Double) -> Double {
+        guard whole >= 0 else { return pow(x, exponent) }
         var result = 1.0
         var base = x
-        var n = Int(e)
+        var n = whole
         while n > 0 {
             if n & 1 == 1 { result *= base }
             base *= base
             n >>= 1
         }
         return result
-    }
-
-    /// Bounded polynomial mutation (Deb & Goyal 1996; Deb's NSGA-II code).
-    func polynomialMutation(_ genome: inout RealGenome, using random: inout Xoshiro256StarStar) {
-        let exponent = 1 / (mutationEta + 1)
-        for index in genome.indices where random.uniform() <= mutationProbability {
-            let low = lower[index]
-            let high = upper[index]
-            let y = genome[index]
-            let delta1 = (y - low) / (high - low)
-            let delta2 = (high - y) / (high - low)
-            let u = random.uniform()
-            let deltaQ: Double
-            if u <= 0.5 {
-                let value = 2 * u + (1 - 2 * u) * Self.power(1 - delta1, mutationEta + 1)
-                deltaQ = pow(value, exponent) - 1
-            } else {
-                let value = 2 * (1 - u) + 2 * (u - 0.5) * Self.power(1 - delta2, mutationEta + 1)
-                deltaQ = 1 - pow(value, exponent)
-            }
-            genome[index] = min(max(y + deltaQ * (high - low), low), high)
-        }
     }
 }
 

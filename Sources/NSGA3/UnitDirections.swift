@@ -1,0 +1,89 @@
+/// NSGA-III's reference directions as unit vectors, laid out for the association step:
+/// coordinate `k` of directions `4b ..< 4b + 4` is the vector `blocks[b * objectiveCount + k]`,
+/// so one point is projected on four directions per multiply-add. Lanes past `count` are
+/// zero; they can only tie a real direction at projection 0, and ties go to the lower index.
+@usableFromInline
+struct UnitDirections: Sendable {
+    /// The number of objectives.
+    let objectiveCount: Int
+    /// The number of directions.
+    @usableFromInline let count: Int
+    /// Blocks of four directions per objective.
+    let blockCount: Int
+    /// The coordinates, block-major, four directions per vector.
+    let blocks: [SIMD4<Double>]
+
+    /// No directions (NSGA-II and SPEA2).
+    @usableFromInline
+    init() {
+        objectiveCount = 0
+        count = 0
+        blockCount = 0
+        blocks = []
+    }
+
+    /// The unit vectors of `points`.
+    @usableFromInline
+    init(_ points: ReferencePoints) {
+        let m = points.objectiveCount
+        objectiveCount = m
+        count = points.count
+        blockCount = (count + 3) / 4
+        var blocks = [SIMD4<Double>](repeating: .zero, count: m * blockCount)
+        for j in 0..<count {
+            var norm = 0.0
+            for k in 0..<m { norm += points.values[j * m + k] * points.values[j * m + k] }
+            norm = norm.squareRoot()
+            for k in 0..<m { blocks[(j / 4) * m + k][j % 4] = points.values[j * m + k] / norm }
+        }
+        self.blocks = blocks
+    }
+
+    /// The direction nearest to each point (the first one on ties) and the perpendicular
+    /// distance to it. `points` are normalised objective vectors, flat, all coordinates
+    /// >= 0: the nearest line then has the largest projection, and d^2 = |f|^2 - (f.w)^2.
+    func associate(_ points: [Double], into association: inout [Int], distances: inout [Double]) {
+        let m = objectiveCount
+        let pointCount = points.count / m
+        precondition(association.count == pointCount && distances.count == pointCount, "output sizes differ")
+        var broadcast = [SIMD4<Double>](repeating: .zero, count: m)
+        points.withUnsafeBufferPointer { f in
+            blocks.withUnsafeBufferPointer { w in
+                broadcast.withUnsafeMutableBufferPointer { p in
+                    for position in 0..<pointCount {
+                        let point = f.baseAddress! + position * m
+                        var norm2 = 0.0
+                        for k in 0..<m {
+                            norm2 += point[k] * point[k]
+                            p[k] = SIMD4(repeating: point[k])
+                        }
+                        // Per lane, the largest projection and the first block attaining it.
+                        // Multiply, then add, in objective order: a scalar loop's rounding.
+                        var bestDots = SIMD4<Double>(repeating: -.infinity)
+                        var bestBlocks = SIMD4<Int64>(repeating: 0)
+                        var block = w.baseAddress!
+                        for index in 0..<blockCount {
+                            var dots = p[0] * block[0]
+                            for k in 1..<m { dots += p[k] * block[k] }
+                            block += m
+                            let better = dots .> bestDots
+                            bestDots.replace(with: dots, where: better)
+                            bestBlocks.replace(with: Int64(index), where: better)
+                        }
+                        var best = Int(bestBlocks[0]) * 4
+                        var bestDot = bestDots[0]
+                        for lane in 1..<4 {
+                            let index = Int(bestBlocks[lane]) * 4 + lane
+                            if bestDots[lane] > bestDot || (bestDots[lane] == bestDot && index < best) {
+                                best = index
+                                bestDot = bestDots[lane]
+                            }
+                        }
+                        association[position] = best
+                        distances[position] = max(norm2 - bestDot * bestDot, 0).squareRoot()
+                    }
+                }
+            }
+        }
+    }
+}
