@@ -61,25 +61,80 @@ public enum NonDominatedSorting {
             }.map(\.index)
             if m == 3 { return threeObjectiveFronts(base, order: order) }
             var fronts: [[Int]] = []
-            // Each front's coordinates, contiguous, for a cache-friendly scan.
-            var coordinates: [[Double]] = []
+            var columns: [FrontColumns] = []
             for point in order {
                 let p = base + point * m
                 var placed = false
-                for frontIndex in fronts.indices {
-                    if !isDominated(p, by: coordinates[frontIndex], m) {
-                        fronts[frontIndex].append(point)
-                        coordinates[frontIndex].append(contentsOf: UnsafeBufferPointer(start: p, count: m))
-                        placed = true
-                        break
-                    }
+                for frontIndex in fronts.indices where !columns[frontIndex].dominates(p) {
+                    fronts[frontIndex].append(point)
+                    columns[frontIndex].append(p)
+                    placed = true
+                    break
                 }
                 if !placed {
                     fronts.append([point])
-                    coordinates.append(Array(UnsafeBufferPointer(start: p, count: m)))
+                    columns.append(FrontColumns(objectiveCount: m))
+                    columns[columns.count - 1].append(p)
                 }
             }
             return fronts
+        }
+    }
+
+    /// A front's members for ENS's scan: objectives 2...m in blocks of four members (one
+    /// SIMD lane each), so one comparison tests four members; lanes past the last member
+    /// hold +infinity.
+    private struct FrontColumns {
+        let objectiveCount: Int
+        var count = 0
+        /// Objective k (1..<m) of members 4b..<4b+4 at `blocks[b * (m - 1) + k - 1]`.
+        var blocks: [SIMD4<Double>] = []
+        /// The members' objective vectors, flat, for the identity check.
+        var points: [Double] = []
+
+        init(objectiveCount: Int) {
+            self.objectiveCount = objectiveCount
+        }
+
+        mutating func append(_ p: UnsafePointer<Double>) {
+            let m = objectiveCount
+            let lane = count % 4
+            if lane == 0 { blocks.append(contentsOf: repeatElement(SIMD4(repeating: .infinity), count: m - 1)) }
+            let row = (count / 4) * (m - 1)
+            for k in 1..<max(m, 1) { blocks[row + k - 1][lane] = p[k] }
+            points.append(contentsOf: UnsafeBufferPointer(start: p, count: m))
+            count += 1
+        }
+
+        /// Whether a member dominates `p`, which comes later in lexicographic order than
+        /// every member (so no member is worse in the first objective): some member is no
+        /// worse in every other objective and differs from `p`.
+        func dominates(_ p: UnsafePointer<Double>) -> Bool {
+            let m = objectiveCount
+            let width = m - 1
+            return blocks.withUnsafeBufferPointer { b in
+                points.withUnsafeBufferPointer { q in
+                    guard width > 0 else {
+                        // One objective: every member is no worse; one that differs dominates.
+                        return (0..<count).contains { q[$0] != p[0] }
+                    }
+                    // Later members are the likeliest dominators: scan from the end.
+                    var block = (count + 3) / 4 - 1
+                    while block >= 0 {
+                        let row = b.baseAddress! + block * width
+                        var noWorse = SIMDMask<SIMD4<Int64>>(repeating: true)
+                        for k in 0..<width { noWorse .&= row[k] .<= SIMD4(repeating: p[k + 1]) }
+                        if any(noWorse) {
+                            for lane in 0..<4 where noWorse[lane] && block * 4 + lane < count {
+                                let member = q.baseAddress! + (block * 4 + lane) * m
+                                for k in 0..<m where member[k] != p[k] { return true }
+                            }
+                        }
+                        block -= 1
+                    }
+                    return false
+                }
+            }
         }
     }
 
@@ -151,31 +206,6 @@ public enum NonDominatedSorting {
             } else {
                 steps.insert(step, at: start)
             }
-        }
-    }
-
-    /// Whether a point that comes later in lexicographic order than all of `front` is
-    /// dominated by one of them: then q dominates p exactly when q <= p in every objective
-    /// and q != p (the first objective is <= by the order).
-    @inline(__always)
-    private static func isDominated(_ p: UnsafePointer<Double>, by front: [Double], _ m: Int) -> Bool {
-        front.withUnsafeBufferPointer { q in
-            let count = q.count / m
-            // Later members are the likeliest dominators: scan from the end.
-            var index = count - 1
-            while index >= 0 {
-                let candidate = q.baseAddress! + index * m
-                var noWorse = true
-                for k in 1..<m where candidate[k] > p[k] {
-                    noWorse = false
-                    break
-                }
-                if noWorse {
-                    for k in 0..<m where candidate[k] != p[k] { return true }
-                }
-                index -= 1
-            }
-            return false
         }
     }
 

@@ -19,7 +19,7 @@ import Testing
         return fronts
     }
 
-    @Test(arguments: [2, 3, 5])
+    @Test(arguments: [1, 2, 3, 4, 5, 8])
     func matchesBruteForceOnRandomSetsWithDuplicates(objectives m: Int) {
         var random = Xoshiro256StarStar(seed: UInt64(m))
         for trial in 0..<40 {
