@@ -14,13 +14,23 @@ struct FastComponentEvaluator {
     var pickup: PickupMode = .binary
 
     func evaluate(floor: ComponentSolution?) -> ComponentSolution {
-        var best = floor
+        // A component always has a root, so with no floor a forest wins.
+        evaluate(floorValue: floor?.value) ?? floor!
+    }
+
+    /// The best heuristic solution if it is worth more than `floorValue` + 1e-9 (nil: the
+    /// floor stands), so that a caller builds the floor's solution only when it wins.
+    func evaluate(floorValue: Double?) -> ComponentSolution? {
+        var best: ComponentSolution?
+        var bestValue = floorValue
         for forest in candidateForests() {
             let solution = FastForestEvaluator(component: component, forest: forest, partial: pickup == .continuous).solve()
-            if best == nil || solution.value > best!.value + 1e-9 { best = solution }
+            if bestValue == nil || solution.value > bestValue! + 1e-9 {
+                best = solution
+                bestValue = solution.value
+            }
         }
-        // A component always has a root, so at least one forest was evaluated.
-        return best!
+        return best
     }
 
     /// Candidate spanning forests: merged (one root) and split (every grid-forming bus a root).
@@ -196,6 +206,26 @@ private final class FastForestEvaluator {
     let resultSlot: UnsafeMutablePointer<Int>
     let fullSlot: UnsafeMutablePointer<Int>
 
+    /// Replay logs of the full-power passes (binary pickup only), per full slot h =
+    /// ordering × hours + t: the drop vector and unit outputs after each accepted load
+    /// (stride n × n and n × unitCount), and per tried load x and limited unit k the
+    /// output before, the need when the dispatch reached the unit (-1: not reached) and
+    /// what it added (stride n × unitCount), and whether the load was accepted.
+    let logDrop: UnsafeMutablePointer<Double>
+    let logActive: UnsafeMutablePointer<Double>
+    let logReactive: UnsafeMutablePointer<Double>
+    let logBefore: UnsafeMutablePointer<Double>
+    let logNeed: UnsafeMutablePointer<Double>
+    let logAdd: UnsafeMutablePointer<Double>
+    let logAccepted: UnsafeMutablePointer<Int>
+    /// Where `attempt` logs the limited units' dispatch (nil: no log).
+    var dispatchLog: (before: UnsafeMutablePointer<Double>, need: UnsafeMutablePointer<Double>, add: UnsafeMutablePointer<Double>)?
+    /// Index of each unit among the tree's limited units (-1: not limited).
+    let limitedIndex: UnsafeMutablePointer<Int>
+    /// The two drop buffers of a pass that is not logged.
+    let dropA: UnsafeMutablePointer<Double>
+    let dropB: UnsafeMutablePointer<Double>
+
     /// Energy spreading and re-serving scratch.
     let pooled: UnsafeMutablePointer<Double>
     let taken: UnsafeMutablePointer<Int>
@@ -231,6 +261,8 @@ private final class FastForestEvaluator {
             n, n,  // sort keys
             slots, slots * u1, slots * u1, slots * u1, slots * n, slots * n, slots * n * u1,  // slots
             hours * (n + 1), hours * u1, u1, u1, hours,  // spreading
+            2 * hours * n * n, 2 * hours * n * u1, 2 * hours * n * u1,  // replay: drops, outputs
+            2 * hours * n * u1, 2 * hours * n * u1, 2 * hours * n * u1,  // replay: dispatch
         ]
         var intSizes: [Int] = [
             u1, u1,  // unitBus, movedRow
@@ -238,6 +270,7 @@ private final class FastForestEvaluator {
             2 * hours * n, 2 * hours,  // load orders
             slots, slots * n, 2 * hours, 2 * hours,  // slot counts, buses, result and full slots
             hours, hours,  // taken, losers
+            2 * hours * n, u1,  // accepted flags, limited index
         ]
         doubleCount = doubleSizes.reduce(0, +)
         intCount = intSizes.reduce(0, +)
@@ -265,8 +298,10 @@ private final class FastForestEvaluator {
         unitMaxP = nextDouble()
         unitMaxQ = nextDouble()
         parentRating = nextDouble()
-        drop = nextDouble()
-        trialDrop = nextDouble()
+        dropA = nextDouble()
+        dropB = nextDouble()
+        drop = dropA
+        trialDrop = dropB
         pickup = nextDouble()
         active = nextDouble()
         reactive = nextDouble()
@@ -293,6 +328,12 @@ private final class FastForestEvaluator {
         offer = nextDouble()
         remaining = nextDouble()
         loss = nextDouble()
+        logDrop = nextDouble()
+        logActive = nextDouble()
+        logReactive = nextDouble()
+        logBefore = nextDouble()
+        logNeed = nextDouble()
+        logAdd = nextDouble()
         unitBus = nextInt()
         movedRow = nextInt()
         treeBuses = nextInt()
@@ -308,6 +349,8 @@ private final class FastForestEvaluator {
         fullSlot = nextInt()
         taken = nextInt()
         losers = nextInt()
+        logAccepted = nextInt()
+        limitedIndex = nextInt()
 
         for t in 0..<hours {
             for i in 0..<n {
@@ -443,7 +486,9 @@ private final class FastForestEvaluator {
         for (x, u) in units.enumerated() { treeUnits[x] = u }
         let limitedUnits = units.filter { c.units[$0].energy != nil }
         limitedCount = limitedUnits.count
+        for u in 0..<unitCount { limitedIndex[u] = -1 }
         for (x, u) in limitedUnits.enumerated() {
+            limitedIndex[u] = x
             limited[x] = u
             budgets[x] = c.units[u].energy!
         }
@@ -484,7 +529,7 @@ private final class FastForestEvaluator {
             } else {
                 for k in 0..<m { offer[k] = unitMaxP[t * unitCount + limited[k]] }
                 full[t] = base + t
-                greedyHour(t, ordering, allowance: offer, into: full[t])
+                greedyHour(t, ordering, allowance: offer, into: full[t], log: ordering * hours + t)
             }
             results[t] = full[t]
         }
@@ -514,7 +559,8 @@ private final class FastForestEvaluator {
             }
             if taken[t] == slotCount[full[t]] && withinShares { continue }
             results[t] = base + hours + t
-            greedyHour(t, ordering, allowance: allowance + t * unitCount, into: results[t])
+            greedyHour(
+                t, ordering, allowance: allowance + t * unitCount, into: results[t], replaying: full[t])
         }
         for k in 0..<m { remaining[k] = budgets[k] }
         for t in 0..<hours {
@@ -547,7 +593,7 @@ private final class FastForestEvaluator {
                     slotEnergy[current * unitCount + k] + max(remaining[k], 0), unitMaxP[t * unitCount + limited[k]])
             }
             let richer = spare
-            greedyHour(t, ordering, allowance: offer, into: richer)
+            greedyHour(t, ordering, allowance: offer, into: richer, replaying: full[t])
             if slotValue[richer] > slotValue[current] + 1e-9 {
                 for k in 0..<m {
                     remaining[k] -= slotEnergy[richer * unitCount + k] - slotEnergy[current * unitCount + k]
@@ -609,7 +655,17 @@ private final class FastForestEvaluator {
 
     /// Greedy pickup of the tree in hour `t` with the given energy allowances per limited
     /// unit, in the hour's load order of `ordering`; the result goes to `slot`.
-    private func greedyHour(_ t: Int, _ ordering: Int, allowance: UnsafeMutablePointer<Double>, into slot: Int) {
+    ///
+    /// With binary pickup, a full-power pass logs its steps (`log`: its full slot's log
+    /// index), and a pass within smaller allowances in the same order (`replaying`: that
+    /// full slot) takes the logged steps as long as every energy-limited unit the dispatch
+    /// reached adds exactly what it added at full power: up to there the two passes have the
+    /// same state bit for bit (only the limited units' limits differ), so the same loads are
+    /// accepted. From the first step that differs, it serves as usual.
+    private func greedyHour(
+        _ t: Int, _ ordering: Int, allowance: UnsafeMutablePointer<Double>, into slot: Int, log: Int? = nil,
+        replaying source: Int? = nil
+    ) {
         let cap = capacity, qCap = reactiveCapacity
         for x in 0..<treeUnitCount {
             let u = treeUnits[x]
@@ -627,6 +683,8 @@ private final class FastForestEvaluator {
                 cap[u] = min(cap[u], max(shared.limitKW - unitMaxP[t * unitCount + shared.partner], 0))
             }
         }
+        drop = dropA
+        trialDrop = dropB
         for x in 0..<treeBusCount {
             let i = treeBuses[x]
             drop[i] = 0
@@ -640,26 +698,85 @@ private final class FastForestEvaluator {
         var count = 0
         let m = limitedCount
         let candidates = orders + (ordering * hours + t) * n
+        let candidateCount = orderCount[ordering * hours + t]
         let buses = slotBus + slot * n, shares = slotShare + slot * n, steps = slotStepValue + slot * n
         let stepEnergy = slotStepEnergy + slot * n * unitCount
-        for x in 0..<orderCount[ordering * hours + t] {
+        var first = 0
+        let logging = log != nil && !partial
+        if let source, !partial {
+            let h = (source / slotsPerOrdering) * hours + source % slotsPerOrdering
+            // Take the logged steps while the limited units add the same.
+            var same = true
+            while first < candidateCount {
+                let entry = (h * n + first) * unitCount
+                for k in 0..<m where logNeed[entry + k] >= 0 {
+                    let u = limited[k]
+                    if min(cap[u] - logBefore[entry + k], logNeed[entry + k]) != logAdd[entry + k] {
+                        same = false
+                        break
+                    }
+                }
+                if !same { break }
+                if logAccepted[h * n + first] != 0 { count += 1 }
+                first += 1
+            }
+            if count > 0 {
+                let from = source
+                for a in 0..<count {
+                    buses[a] = slotBus[from * n + a]
+                    shares[a] = slotShare[from * n + a]
+                    steps[a] = slotStepValue[from * n + a]
+                    pickup[buses[a]] += shares[a]
+                    for k in 0..<m { stepEnergy[a * unitCount + k] = slotStepEnergy[(from * n + a) * unitCount + k] }
+                }
+                total = steps[count - 1]
+                let row = logDrop + (h * n + count - 1) * n
+                for x in 0..<treeBusCount {
+                    let i = treeBuses[x]
+                    drop[i] = row[i]
+                }
+                for u in 0..<unitCount {
+                    active[u] = logActive[(h * n + count - 1) * unitCount + u]
+                    reactive[u] = logReactive[(h * n + count - 1) * unitCount + u]
+                }
+            }
+        }
+        for x in first..<candidateCount {
             let i = candidates[x]
             var share = 1.0
-            if !attempt(i, 1, t) {
-                if !partial { continue }
-                // Continuous pickup: the largest share that fits (feasibility is monotone in it).
-                var low = 0.0, high = 1.0
-                for _ in 0..<12 {
-                    let mid = (low + high) / 2
-                    if attempt(i, mid, t) { low = mid } else { high = mid }
+            if logging {
+                let h = log!
+                let entry = (h * n + x) * unitCount
+                dispatchLog = (logBefore + entry, logNeed + entry, logAdd + entry)
+                for k in 0..<m { logNeed[entry + k] = -1 }
+                // The trial drops go straight to the row of the next accepted step.
+                trialDrop = logDrop + (h * n + count) * n
+                let accepted = attempt(i, 1, t)
+                logAccepted[h * n + x] = accepted ? 1 : 0
+                dispatchLog = nil
+                guard accepted else { continue }
+                drop = trialDrop
+                for u in 0..<unitCount {
+                    logActive[(h * n + count) * unitCount + u] = trialActive[u]
+                    logReactive[(h * n + count) * unitCount + u] = trialReactive[u]
                 }
-                guard low > 1e-3, attempt(i, low, t) else { continue }
-                share = low
+            } else {
+                if !attempt(i, 1, t) {
+                    if !partial { continue }
+                    // Continuous pickup: the largest share that fits (feasibility is monotone in it).
+                    var low = 0.0, high = 1.0
+                    for _ in 0..<12 {
+                        let mid = (low + high) / 2
+                        if attempt(i, mid, t) { low = mid } else { high = mid }
+                    }
+                    guard low > 1e-3, attempt(i, low, t) else { continue }
+                    share = low
+                }
+                // Commit the trial state.
+                let committed = trialDrop
+                trialDrop = drop
+                drop = committed
             }
-            // Commit the trial state.
-            let committed = trialDrop
-            trialDrop = drop
-            drop = committed
             for y in 0..<treeUnitCount {
                 let u = treeUnits[y]
                 active[u] = trialActive[u]
@@ -749,13 +866,31 @@ private final class FastForestEvaluator {
             trialReactive[u] = reactive[u]
         }
         var needP = dp
-        for x in 0..<activeOrderCount {
-            guard needP > 1e-12 else { break }
-            let u = activeOrder[x]
-            let add = min(cap[u] - trialActive[u], needP)
-            if add > 0 {
-                trialActive[u] += add
-                needP -= add
+        if let log = dispatchLog {
+            for x in 0..<activeOrderCount {
+                guard needP > 1e-12 else { break }
+                let u = activeOrder[x]
+                let add = min(cap[u] - trialActive[u], needP)
+                let k = limitedIndex[u]
+                if k >= 0 {
+                    log.before[k] = trialActive[u]
+                    log.need[k] = needP
+                    log.add[k] = add
+                }
+                if add > 0 {
+                    trialActive[u] += add
+                    needP -= add
+                }
+            }
+        } else {
+            for x in 0..<activeOrderCount {
+                guard needP > 1e-12 else { break }
+                let u = activeOrder[x]
+                let add = min(cap[u] - trialActive[u], needP)
+                if add > 0 {
+                    trialActive[u] += add
+                    needP -= add
+                }
             }
         }
         if needP > 1e-9 { return false }
@@ -798,8 +933,47 @@ private final class FastForestEvaluator {
         let rowP = commonP + i * n, rowQ = commonQ + i * n
         let limit = span + 1e-12
         var highest = 0.0, lowest = 0.0
-        // One pass per bus, in the same operation order as a pass per source would use;
-        // the spread of drops only grows along the pass, so it stops at the first violation.
+        // One pass over the buses, each with the same operations in the same order as a pass
+        // per source would use. When the tree spans the component (one root) the buses are
+        // 0..<n, taken four at a time; otherwise the pass stops at the first violation (the
+        // spread of drops only grows along it).
+        if treeBusCount == n {
+            typealias Lanes = SIMD4<Double>
+            @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> Lanes {
+                UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+            }
+            let lanesP = Lanes(repeating: dp), lanesQ = Lanes(repeating: dq)
+            var high = Lanes(repeating: 0), low = Lanes(repeating: 0)
+            var k = 0
+            while k + 4 <= n {
+                var d = load(drop + k) + load(rowP + k) * lanesP + load(rowQ + k) * lanesQ
+                for y in 0..<moved {
+                    let row = movedRow[y]
+                    d -= load(commonP + row + k) * Lanes(repeating: movedP[y])
+                        + load(commonQ + row + k) * Lanes(repeating: movedQ[y])
+                }
+                UnsafeMutableRawPointer(trialDrop + k).storeBytes(of: d, as: Lanes.self)
+                high = pointwiseMax(high, d)
+                low = pointwiseMin(low, d)
+                k += 4
+            }
+            highest = high.max()
+            lowest = low.min()
+            while k < n {
+                var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
+                for y in 0..<moved {
+                    let row = movedRow[y]
+                    d -= commonP[row + k] * movedP[y] + commonQ[row + k] * movedQ[y]
+                }
+                trialDrop[k] = d
+                if d > highest { highest = d }
+                if d < lowest { lowest = d }
+                k += 1
+            }
+            if highest - lowest > limit { return false }
+            if hasRatings && !ratingsHold(adding: i, share: f, t: t) { return false }
+            return true
+        }
         for x in 0..<treeBusCount {
             let k = treeBuses[x]
             var d = drop[k] + rowP[k] * dp + rowQ[k] * dq

@@ -182,8 +182,11 @@ public final class RestorationEvaluator: @unchecked Sendable {
                 solution = try ExactComponentSolver(component: component, limits: limits).solve(
                     pickup: system.options.pickup, start: start)
             case .fast:
-                let floor = baselines[index][id].map { RestorationEvaluator.lift($0.1, into: component) }
-                solution = FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: floor)
+                // The no-fleet solution is the floor; it is lifted into the component only if it wins.
+                let floor = baselines[index][id]?.1
+                let fast = FastComponentEvaluator(component: component, pickup: system.options.pickup)
+                    .evaluate(floorValue: floor?.value)
+                solution = fast ?? RestorationEvaluator.lift(floor!, into: component)
             }
             lock.lock()
             componentSolutions[componentKey] = (component, solution)
