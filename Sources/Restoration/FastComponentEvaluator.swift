@@ -529,7 +529,17 @@ private final class FastForestEvaluator {
             } else {
                 for k in 0..<m { offer[k] = unitMaxP[t * unitCount + limited[k]] }
                 full[t] = base + t
-                greedyHour(t, ordering, allowance: offer, into: full[t], log: ordering * hours + t)
+                // The first ordering's pass is replayed while the two orders agree (same
+                // limits, same loads: same steps).
+                var agree = 0
+                if ordering > 0 {
+                    let mine = orders + (ordering * hours + t) * n, theirs = orders + t * n
+                    let common = min(orderCount[ordering * hours + t], orderCount[t])
+                    while agree < common && mine[agree] == theirs[agree] { agree += 1 }
+                }
+                greedyHour(
+                    t, ordering, allowance: offer, into: full[t], log: ordering * hours + t,
+                    replaying: agree > 0 ? fullSlot[t] : nil, prefix: agree)
             }
             results[t] = full[t]
         }
@@ -661,10 +671,12 @@ private final class FastForestEvaluator {
     /// full slot) takes the logged steps as long as every energy-limited unit the dispatch
     /// reached adds exactly what it added at full power: up to there the two passes have the
     /// same state bit for bit (only the limited units' limits differ), so the same loads are
-    /// accepted. From the first step that differs, it serves as usual.
+    /// accepted. From the first step that differs, it serves as usual. A full-power pass in
+    /// the other ordering replays the first one for as long as the two orders agree
+    /// (`prefix`), logging the replayed steps as its own.
     private func greedyHour(
         _ t: Int, _ ordering: Int, allowance: UnsafeMutablePointer<Double>, into slot: Int, log: Int? = nil,
-        replaying source: Int? = nil
+        replaying source: Int? = nil, prefix: Int = .max
     ) {
         let cap = capacity, qCap = reactiveCapacity
         for x in 0..<treeUnitCount {
@@ -707,7 +719,7 @@ private final class FastForestEvaluator {
             let h = (source / slotsPerOrdering) * hours + source % slotsPerOrdering
             // Take the logged steps while the limited units add the same.
             var same = true
-            while first < candidateCount {
+            while first < min(candidateCount, prefix) {
                 let entry = (h * n + first) * unitCount
                 for k in 0..<m where logNeed[entry + k] >= 0 {
                     let u = limited[k]
@@ -731,14 +743,31 @@ private final class FastForestEvaluator {
                 }
                 total = steps[count - 1]
                 let row = logDrop + (h * n + count - 1) * n
-                for x in 0..<treeBusCount {
-                    let i = treeBuses[x]
-                    drop[i] = row[i]
+                if logging {
+                    // This pass is logged too: its log starts with the replayed steps.
+                    let to = log!
+                    (logDrop + to * n * n).update(from: logDrop + h * n * n, count: count * n)
+                    (logActive + to * n * unitCount).update(from: logActive + h * n * unitCount, count: count * unitCount)
+                    (logReactive + to * n * unitCount).update(
+                        from: logReactive + h * n * unitCount, count: count * unitCount)
+                    drop = logDrop + (to * n + count - 1) * n
+                } else {
+                    for x in 0..<treeBusCount {
+                        let i = treeBuses[x]
+                        drop[i] = row[i]
+                    }
                 }
                 for u in 0..<unitCount {
                     active[u] = logActive[(h * n + count - 1) * unitCount + u]
                     reactive[u] = logReactive[(h * n + count - 1) * unitCount + u]
                 }
+            }
+            if logging && first > 0 {
+                let to = log!
+                (logAccepted + to * n).update(from: logAccepted + h * n, count: first)
+                (logBefore + to * n * unitCount).update(from: logBefore + h * n * unitCount, count: first * unitCount)
+                (logNeed + to * n * unitCount).update(from: logNeed + h * n * unitCount, count: first * unitCount)
+                (logAdd + to * n * unitCount).update(from: logAdd + h * n * unitCount, count: first * unitCount)
             }
         }
         for x in first..<candidateCount {
