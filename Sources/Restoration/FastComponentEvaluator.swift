@@ -260,7 +260,7 @@ private final class FastForestEvaluator {
             u1,  // budgets
             n, n,  // sort keys
             slots, slots * u1, slots * u1, slots * u1, slots * n, slots * n, slots * n * u1,  // slots
-            hours * (n + 1), hours * u1, u1, u1, hours,  // spreading
+            hours * (n + 1), hours * u1, max(u1, hours), max(u1, hours), hours,  // spreading
             2 * hours * n * n, 2 * hours * n * u1, 2 * hours * n * u1,  // replay: drops, outputs
             2 * hours * n * u1, 2 * hours * n * u1, 2 * hours * n * u1,  // replay: dispatch
         ]
@@ -275,7 +275,6 @@ private final class FastForestEvaluator {
         doubleCount = doubleSizes.reduce(0, +)
         intCount = intSizes.reduce(0, +)
         doubles = .allocate(capacity: doubleCount)
-        doubles.initialize(repeating: 0, count: doubleCount)
         ints = .allocate(capacity: intCount)
         ints.initialize(repeating: 0, count: intCount)
         var d = doubles
@@ -316,6 +315,8 @@ private final class FastForestEvaluator {
         budgets = nextDouble()
         sortKey = nextDouble()
         sortDepth = nextDouble()
+        // Zeros up to here; hour results, logs and spreading scratch are written before read.
+        doubles.initialize(repeating: 0, count: d - doubles)
         slotValue = nextDouble()
         slotActive = nextDouble()
         slotReactive = nextDouble()
@@ -635,20 +636,27 @@ private final class FastForestEvaluator {
             }
             taken[t] = 0
         }
+        // Each hour's next step (its energy and value per kWh) changes only when the hour
+        // is picked, so it is computed then (in the offer and remaining buffers, free here).
+        let extra = offer, ratio = remaining
+        func next(_ t: Int) {
+            let a = taken[t]
+            guard a < slotCount[full[t]] else { return }
+            let row = pooled + t * (n + 1)
+            extra[t] = row[a + 1] - row[a]
+            let steps = slotStepValue + full[t] * n
+            let gain = steps[a] - (a == 0 ? 0 : steps[a - 1])
+            ratio[t] = extra[t] <= 1e-9 ? Double.infinity : gain / extra[t]
+        }
+        for t in 0..<hours { next(t) }
         var used = 0.0
         while true {
             var pick = -1
             var bestRatio = -Double.infinity
             for t in 0..<hours where taken[t] < slotCount[full[t]] {
-                let a = taken[t]
-                let row = pooled + t * (n + 1)
-                let extra = row[a + 1] - row[a]
-                if used + extra > pool + 1e-9 { continue }
-                let steps = slotStepValue + full[t] * n
-                let gain = steps[a] - (a == 0 ? 0 : steps[a - 1])
-                let ratio = extra <= 1e-9 ? Double.infinity : gain / extra
-                if ratio > bestRatio {
-                    bestRatio = ratio
+                if used + extra[t] > pool + 1e-9 { continue }
+                if ratio[t] > bestRatio {
+                    bestRatio = ratio[t]
                     pick = t
                 }
             }
@@ -656,6 +664,7 @@ private final class FastForestEvaluator {
             let row = pooled + pick * (n + 1)
             used += row[taken[pick] + 1] - row[taken[pick]]
             taken[pick] += 1
+            next(pick)
         }
         for t in 0..<hours {
             let energy = pooled[t * (n + 1) + taken[t]]
@@ -972,7 +981,8 @@ private final class FastForestEvaluator {
                 UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
             }
             let lanesP = Lanes(repeating: dp), lanesQ = Lanes(repeating: dq)
-            var high = Lanes(repeating: 0), low = Lanes(repeating: 0)
+            // Per-lane extremes in scalars (the generic pointwise functions are not inlined).
+            var h0 = 0.0, h1 = 0.0, h2 = 0.0, h3 = 0.0, l0 = 0.0, l1 = 0.0, l2 = 0.0, l3 = 0.0
             var k = 0
             while k + 4 <= n {
                 var d = load(drop + k) + load(rowP + k) * lanesP + load(rowQ + k) * lanesQ
@@ -982,12 +992,18 @@ private final class FastForestEvaluator {
                         + load(commonQ + row + k) * Lanes(repeating: movedQ[y])
                 }
                 UnsafeMutableRawPointer(trialDrop + k).storeBytes(of: d, as: Lanes.self)
-                high = pointwiseMax(high, d)
-                low = pointwiseMin(low, d)
+                if d[0] > h0 { h0 = d[0] }
+                if d[1] > h1 { h1 = d[1] }
+                if d[2] > h2 { h2 = d[2] }
+                if d[3] > h3 { h3 = d[3] }
+                if d[0] < l0 { l0 = d[0] }
+                if d[1] < l1 { l1 = d[1] }
+                if d[2] < l2 { l2 = d[2] }
+                if d[3] < l3 { l3 = d[3] }
                 k += 4
             }
-            highest = high.max()
-            lowest = low.min()
+            highest = Swift.max(Swift.max(h0, h1), Swift.max(h2, h3))
+            lowest = Swift.min(Swift.min(l0, l1), Swift.min(l2, l3))
             while k < n {
                 var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
                 for y in 0..<moved {
