@@ -425,12 +425,16 @@ private final class FastForestEvaluator {
             for t in 0..<hours {
                 for x in 0..<treeBusCount { everything += value[t * n + treeBuses[x]] }
             }
-            for ordering in 0..<2 {
+            previousOrdering = nil
+            for ordering in Self.loadOrders {
                 for t in 0..<hours { orderLoads(t, ordering) }
                 // The greedy is a function of the load orders: with the same orders in every
                 // hour, this ordering repeats the previous one and cannot win.
-                if ordering > 0 && (0..<hours).allSatisfy({ sameOrder($0, ordering, 0) }) { continue }
+                if let previous = previousOrdering, (0..<hours).allSatisfy({ sameOrder($0, ordering, previous) }) {
+                    continue
+                }
                 serve(ordering)
+                previousOrdering = ordering
                 var total = 0.0
                 for t in 0..<hours { total += slotValue[resultSlot[ordering * hours + t]] }
                 if total > bestValue + 1e-9 {
@@ -468,6 +472,14 @@ private final class FastForestEvaluator {
             closedEdges: closed, rootBuses: roots, operations: operations, value: total, bound: total,
             stats: SolveStats())
     }
+
+    /// The load orderings tried, in this order (0: by VOLL weight, best when energy is the
+    /// scarce resource; 1: by value per share of the scarce P and Q, best when power binds);
+    /// the best result wins, the earlier on ties.
+    static let loadOrders = [0, 1]
+    /// The ordering served before the current one in this tree (its full-power passes are
+    /// reused where the orders agree).
+    var previousOrdering: Int?
 
     /// Depth of a bus: its own common-path drop per kW plus per kVAr.
     @inline(__always) private func depth(_ bus: Int) -> Double { commonP[bus * n + bus] + commonQ[bus * n + bus] }
@@ -524,23 +536,23 @@ private final class FastForestEvaluator {
         let full = fullSlot + ordering * hours
         // The order of an hour's loads is fixed at full power and reused for every allowance.
         for t in 0..<hours {
-            if ordering > 0 && sameOrder(t, ordering, 0) {
+            if let previous = previousOrdering, sameOrder(t, ordering, previous) {
                 // Same order at full power: the same hour result.
-                full[t] = fullSlot[t]
+                full[t] = fullSlot[previous * hours + t]
             } else {
                 for k in 0..<m { offer[k] = unitMaxP[t * unitCount + limited[k]] }
                 full[t] = base + t
                 // The first ordering's pass is replayed while the two orders agree (same
                 // limits, same loads: same steps).
                 var agree = 0
-                if ordering > 0 {
-                    let mine = orders + (ordering * hours + t) * n, theirs = orders + t * n
-                    let common = min(orderCount[ordering * hours + t], orderCount[t])
+                if let previous = previousOrdering {
+                    let mine = orders + (ordering * hours + t) * n, theirs = orders + (previous * hours + t) * n
+                    let common = min(orderCount[ordering * hours + t], orderCount[previous * hours + t])
                     while agree < common && mine[agree] == theirs[agree] { agree += 1 }
                 }
                 greedyHour(
                     t, ordering, allowance: offer, into: full[t], log: ordering * hours + t,
-                    replaying: agree > 0 ? fullSlot[t] : nil, prefix: agree)
+                    replaying: agree > 0 ? fullSlot[previousOrdering! * hours + t] : nil, prefix: agree)
             }
             results[t] = full[t]
         }
