@@ -110,13 +110,19 @@ struct RestorationBenchCommand: ParsableCommand {
             valuation: RestorationValuation(stormsPerYear: 2, usdPerWeightedKWh: 5), method: .fast)
         var seen = Set<[Int]>()
         var times: [Double] = []
+        // Fingerprint of every outcome (bits of the values, hourly service, fleet energy and
+        // islands), so that a speed-up can be checked to give bit-identical results.
+        var fingerprint = OutcomeFingerprint()
+        var total = 0.0
         while seen.count < fastSets {
             let stations = randomStations(random)
             guard seen.insert(stations).inserted else { continue }
             for s in scenarios.indices {
                 let start = clock.now
-                _ = try evaluator.outcome(scenario: s, stations: stations)
+                let outcome = try evaluator.outcome(scenario: s, stations: stations)
                 times.append(seconds(clock.now - start) * 1e6)
+                fingerprint.add(outcome)
+                total += outcome.weightedEnergyKWh
             }
         }
         times.sort()
@@ -126,7 +132,9 @@ struct RestorationBenchCommand: ParsableCommand {
             String(
                 format: "  per (station set, scenario): median %.1f us, p90 %.1f us, max %.1f us (target <= 50 us)",
                 times[times.count / 2], times[times.count * 9 / 10], times.last!))
-        print("  component evaluations: \(statistics.componentMisses) computed, \(statistics.componentHits) shared\n")
+        print("  component evaluations: \(statistics.componentMisses) computed, \(statistics.componentHits) shared")
+        print(
+            String(format: "  outcome fingerprint %016llx, total weighted kWh %.6f\n", fingerprint.value, total))
     }
 
     func gapStudy(_ system: RestorationSystem, _ clock: ContinuousClock) throws {
@@ -210,6 +218,43 @@ struct RestorationBenchCommand: ParsableCommand {
     func randomStations(_ random: GSLRandom) -> [Int] {
         let count = 1 + Int(random.uniform() * Double(maxStations))
         return (0..<count).map { _ in 2 + Int(random.uniform() * 32) }.sorted()
+    }
+}
+
+/// FNV-1a over the bit patterns of an outcome's results.
+private struct OutcomeFingerprint {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ word: UInt64) {
+        var w = word
+        for _ in 0..<8 {
+            value = (value ^ (w & 0xff)) &* 0x100_0000_01b3
+            w >>= 8
+        }
+    }
+
+    mutating func add(_ outcome: RestorationOutcome) {
+        add(outcome.weightedEnergyKWh.bitPattern)
+        add(outcome.servedEnergyKWh.bitPattern)
+        for hour in outcome.hours {
+            add(UInt64(hour.hourOfDay))
+            add(hour.weightedEnergyKWh.bitPattern)
+            for bus in hour.servedBuses { add(UInt64(bus)) }
+        }
+        for (bus, energy) in outcome.fleetEnergyKWh.sorted(by: { $0.key < $1.key }) {
+            add(UInt64(bus))
+            add(energy.bitPattern)
+        }
+        for island in outcome.islands {
+            add(UInt64(island.rootBus))
+            for bus in island.buses { add(UInt64(bus)) }
+            for branch in island.closedBranches {
+                add(UInt64(branch.low))
+                add(UInt64(branch.high))
+            }
+            for source in island.sources { for byte in source.utf8 { add(UInt64(byte)) } }
+        }
+        for bus in outcome.idleStations { add(UInt64(bus)) }
     }
 }
 

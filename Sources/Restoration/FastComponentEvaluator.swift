@@ -14,13 +14,23 @@ struct FastComponentEvaluator {
     var pickup: PickupMode = .binary
 
     func evaluate(floor: ComponentSolution?) -> ComponentSolution {
-        var best = floor
+        // A component always has a root, so with no floor a forest wins.
+        evaluate(floorValue: floor?.value) ?? floor!
+    }
+
+    /// The best heuristic solution if it is worth more than `floorValue` + 1e-9 (nil: the
+    /// floor stands), so that a caller builds the floor's solution only when it wins.
+    func evaluate(floorValue: Double?) -> ComponentSolution? {
+        var best: ComponentSolution?
+        var bestValue = floorValue
         for forest in candidateForests() {
             let solution = FastForestEvaluator(component: component, forest: forest, partial: pickup == .continuous).solve()
-            if best == nil || solution.value > best!.value + 1e-9 { best = solution }
+            if bestValue == nil || solution.value > bestValue! + 1e-9 {
+                best = solution
+                bestValue = solution.value
+            }
         }
-        // A component always has a root, so at least one forest was evaluated.
-        return best!
+        return best
     }
 
     /// Candidate spanning forests: merged (one root) and split (every grid-forming bus a root).
@@ -95,76 +105,273 @@ struct SpanningForest {
 
 /// The greedy on one spanning forest. Scratch memory is allocated once per evaluation and
 /// reused by every hour and every tried load, which keeps a call within tens of microseconds.
+/// The greedy on one spanning forest.
+///
+/// All scratch memory (trial states, hour results, load orders) is allocated once per
+/// evaluation in two flat blocks and reused by every hour, pass and tried load, so the hot
+/// loops allocate nothing and touch no nested arrays. An instance is confined to the call
+/// that creates it (``FastComponentEvaluator/evaluate(floor:)``), so concurrent evaluations
+/// share no mutable state.
+///
+/// Every floating-point result is computed with the same operations in the same order as
+/// the first, allocation-heavy version of this greedy, so its values are bit-identical to
+/// it (pinned by `FastEvaluatorRegressionTests`).
 private final class FastForestEvaluator {
     let c: RestorationComponent
     let forest: SpanningForest
     let n: Int
     let unitCount: Int
-    /// Common-path drop coefficients: drop at bus k per kW (kVAr) drawn at bus j, for j, k
-    /// in the same tree; row-major n × n.
-    let commonP: UnsafeMutablePointer<Double>
-    let commonQ: UnsafeMutablePointer<Double>
-    /// Scratch state of one hour.
-    let drop: UnsafeMutablePointer<Double>
-    let trialDrop: UnsafeMutablePointer<Double>
-    let active: UnsafeMutablePointer<Double>
-    let reactive: UnsafeMutablePointer<Double>
-    let trialActive: UnsafeMutablePointer<Double>
-    let trialReactive: UnsafeMutablePointer<Double>
-    let pickup: UnsafeMutablePointer<Double>
-    /// Active and reactive limits of the units in the hour being served.
-    let capacity: UnsafeMutablePointer<Double>
-    let reactiveCapacity: UnsafeMutablePointer<Double>
+    let hours: Int
     let span: Double
     /// Continuous pickup: a load that does not fit whole is served in part.
     let partial: Bool
     let hasRatings: Bool
-    /// Flat copies of the component's data, indexed [t * n + i] and [t * units + u], so the
-    /// inner loops touch no nested arrays.
-    let loadP: [Double]
-    let loadQ: [Double]
-    let value: [Double]
-    let unitBus: [Int]
-    let unitMaxP: [Double]
-    let unitMaxQ: [Double]
+
+    /// The two blocks that own every buffer below.
+    private let doubles: UnsafeMutablePointer<Double>
+    private let doubleCount: Int
+    private let ints: UnsafeMutablePointer<Int>
+    private let intCount: Int
+
+    /// Common-path drop coefficients: drop at bus k per kW (kVAr) drawn at bus j, for j, k
+    /// in the same tree; row-major n × n.
+    let commonP: UnsafeMutablePointer<Double>
+    let commonQ: UnsafeMutablePointer<Double>
+    /// Flat copies of the component's data, indexed [t * n + i] and [t * units + u].
+    let loadP: UnsafeMutablePointer<Double>
+    let loadQ: UnsafeMutablePointer<Double>
+    let value: UnsafeMutablePointer<Double>
+    let unitMaxP: UnsafeMutablePointer<Double>
+    let unitMaxQ: UnsafeMutablePointer<Double>
+    let unitBus: UnsafeMutablePointer<Int>
+    /// Rating of each bus's parent edge (+infinity: none).
+    let parentRating: UnsafeMutablePointer<Double>
+
+    /// State of the hour being served. `drop` and `trialDrop` swap on every accepted load.
+    var drop: UnsafeMutablePointer<Double>
+    var trialDrop: UnsafeMutablePointer<Double>
+    let pickup: UnsafeMutablePointer<Double>
+    let active: UnsafeMutablePointer<Double>
+    let reactive: UnsafeMutablePointer<Double>
+    let trialActive: UnsafeMutablePointer<Double>
+    let trialReactive: UnsafeMutablePointer<Double>
+    /// Active and reactive limits of the units in the hour being served.
+    let capacity: UnsafeMutablePointer<Double>
+    let reactiveCapacity: UnsafeMutablePointer<Double>
+    /// Units whose output a trial moved: their row offset in the common-path tables and deltas.
+    let movedRow: UnsafeMutablePointer<Int>
+    let movedP: UnsafeMutablePointer<Double>
+    let movedQ: UnsafeMutablePointer<Double>
+    /// Net injections of the rating check.
+    let netP: UnsafeMutablePointer<Double>
+    let netQ: UnsafeMutablePointer<Double>
+
+    /// The tree being served (buses in discovery order, units, energy-limited units and
+    /// their budgets, dispatch orders).
+    var root = 0
+    let treeBuses: UnsafeMutablePointer<Int>
+    var treeBusCount = 0
+    let treeUnits: UnsafeMutablePointer<Int>
+    var treeUnitCount = 0
+    let limited: UnsafeMutablePointer<Int>
+    var limitedCount = 0
+    let budgets: UnsafeMutablePointer<Double>
+    let activeOrder: UnsafeMutablePointer<Int>
+    var activeOrderCount = 0
+    let reactiveOrder: UnsafeMutablePointer<Int>
+    var reactiveOrderCount = 0
+
+    /// Load orders per (ordering, hour), n entries each, and their lengths.
+    let orders: UnsafeMutablePointer<Int>
+    let orderCount: UnsafeMutablePointer<Int>
+    let sortKey: UnsafeMutablePointer<Double>
+    let sortDepth: UnsafeMutablePointer<Double>
+
+    /// Hour results, one per slot: per ordering, `hours` full-power slots, `hours` re-served
+    /// slots and 3 boosted-loser slots. A slot is written once and then only read.
+    let slotsPerOrdering: Int
+    let slotValue: UnsafeMutablePointer<Double>
+    let slotCount: UnsafeMutablePointer<Int>
+    let slotActive: UnsafeMutablePointer<Double>
+    let slotReactive: UnsafeMutablePointer<Double>
+    /// Energy per limited unit of the tree (stride unitCount).
+    let slotEnergy: UnsafeMutablePointer<Double>
+    /// Accepted loads in order with their shares, the value after each and the limited
+    /// units' outputs after each (stride n, n and n × unitCount).
+    let slotBus: UnsafeMutablePointer<Int>
+    let slotShare: UnsafeMutablePointer<Double>
+    let slotStepValue: UnsafeMutablePointer<Double>
+    let slotStepEnergy: UnsafeMutablePointer<Double>
+    /// The result slot of each hour per ordering.
+    let resultSlot: UnsafeMutablePointer<Int>
+    let fullSlot: UnsafeMutablePointer<Int>
+
+    /// Replay logs of the full-power passes (binary pickup only), per full slot h =
+    /// ordering × hours + t: the drop vector and unit outputs after each accepted load
+    /// (stride n × n and n × unitCount), and per tried load x and limited unit k the
+    /// output before, the need when the dispatch reached the unit (-1: not reached) and
+    /// what it added (stride n × unitCount), and whether the load was accepted.
+    let logDrop: UnsafeMutablePointer<Double>
+    let logActive: UnsafeMutablePointer<Double>
+    let logReactive: UnsafeMutablePointer<Double>
+    let logBefore: UnsafeMutablePointer<Double>
+    let logNeed: UnsafeMutablePointer<Double>
+    let logAdd: UnsafeMutablePointer<Double>
+    let logAccepted: UnsafeMutablePointer<Int>
+    /// Where `attempt` logs the limited units' dispatch (nil: no log).
+    var dispatchLog: (before: UnsafeMutablePointer<Double>, need: UnsafeMutablePointer<Double>, add: UnsafeMutablePointer<Double>)?
+    /// Index of each unit among the tree's limited units (-1: not limited).
+    let limitedIndex: UnsafeMutablePointer<Int>
+    /// The two drop buffers of a pass that is not logged.
+    let dropA: UnsafeMutablePointer<Double>
+    let dropB: UnsafeMutablePointer<Double>
+
+    /// Energy spreading and re-serving scratch.
+    let pooled: UnsafeMutablePointer<Double>
+    let taken: UnsafeMutablePointer<Int>
+    let allowance: UnsafeMutablePointer<Double>
+    let offer: UnsafeMutablePointer<Double>
+    let remaining: UnsafeMutablePointer<Double>
+    let losers: UnsafeMutablePointer<Int>
+    let loss: UnsafeMutablePointer<Double>
 
     init(component: RestorationComponent, forest: SpanningForest, partial: Bool) {
         c = component
         self.forest = forest
         self.partial = partial
-        n = component.busCount
-        unitCount = component.units.count
+        let n = component.busCount
+        let units = component.units.count
+        let hours = component.hourCount
+        self.n = n
+        unitCount = units
+        self.hours = hours
         span = component.maxSquaredVoltage - component.minSquaredVoltage
         hasRatings = component.edges.contains { $0.ratingKVA != nil }
-        let hours = component.hourCount
-        var loadP = [Double](repeating: 0, count: hours * n), loadQ = loadP, value = loadP
+        let u1 = max(units, 1)
+        let slotsPerOrdering = 2 * hours + 3
+        self.slotsPerOrdering = slotsPerOrdering
+        let slots = 2 * slotsPerOrdering
+
+        // Carve the two blocks.
+        var doubleSizes: [Int] = [
+            n * n, n * n, hours * n, hours * n, hours * n, hours * u1, u1, n,  // common, loads, values, limits, ratings
+            n, n, n, u1, u1, u1, u1, u1, u1,  // drop, trialDrop, pickup, active..reactiveCapacity
+            u1, u1, n, n,  // moved deltas, net
+            u1,  // budgets
+            n, n,  // sort keys
+            slots, slots * u1, slots * u1, slots * u1, slots * n, slots * n, slots * n * u1,  // slots
+            hours * (n + 1), hours * u1, max(u1, hours), max(u1, hours), hours,  // spreading
+            2 * hours * n * n, 2 * hours * n * u1, 2 * hours * n * u1,  // replay: drops, outputs
+            2 * hours * n * u1, 2 * hours * n * u1, 2 * hours * n * u1,  // replay: dispatch
+        ]
+        var intSizes: [Int] = [
+            u1, u1,  // unitBus, movedRow
+            n, u1, u1, u1, u1,  // tree buses, units, limited, orders
+            2 * hours * n, 2 * hours,  // load orders
+            slots, slots * n, 2 * hours, 2 * hours,  // slot counts, buses, result and full slots
+            hours, hours,  // taken, losers
+            2 * hours * n, u1,  // accepted flags, limited index
+        ]
+        doubleCount = doubleSizes.reduce(0, +)
+        intCount = intSizes.reduce(0, +)
+        doubles = .allocate(capacity: doubleCount)
+        ints = .allocate(capacity: intCount)
+        ints.initialize(repeating: 0, count: intCount)
+        var d = doubles
+        func nextDouble() -> UnsafeMutablePointer<Double> {
+            let p = d
+            d += doubleSizes.removeFirst()
+            return p
+        }
+        var k = ints
+        func nextInt() -> UnsafeMutablePointer<Int> {
+            let p = k
+            k += intSizes.removeFirst()
+            return p
+        }
+        commonP = nextDouble()
+        commonQ = nextDouble()
+        loadP = nextDouble()
+        loadQ = nextDouble()
+        value = nextDouble()
+        unitMaxP = nextDouble()
+        unitMaxQ = nextDouble()
+        parentRating = nextDouble()
+        dropA = nextDouble()
+        dropB = nextDouble()
+        drop = dropA
+        trialDrop = dropB
+        pickup = nextDouble()
+        active = nextDouble()
+        reactive = nextDouble()
+        trialActive = nextDouble()
+        trialReactive = nextDouble()
+        capacity = nextDouble()
+        reactiveCapacity = nextDouble()
+        movedP = nextDouble()
+        movedQ = nextDouble()
+        netP = nextDouble()
+        netQ = nextDouble()
+        budgets = nextDouble()
+        sortKey = nextDouble()
+        sortDepth = nextDouble()
+        // Zeros up to here; hour results, logs and spreading scratch are written before read.
+        doubles.initialize(repeating: 0, count: d - doubles)
+        slotValue = nextDouble()
+        slotActive = nextDouble()
+        slotReactive = nextDouble()
+        slotEnergy = nextDouble()
+        slotShare = nextDouble()
+        slotStepValue = nextDouble()
+        slotStepEnergy = nextDouble()
+        pooled = nextDouble()
+        allowance = nextDouble()
+        offer = nextDouble()
+        remaining = nextDouble()
+        loss = nextDouble()
+        logDrop = nextDouble()
+        logActive = nextDouble()
+        logReactive = nextDouble()
+        logBefore = nextDouble()
+        logNeed = nextDouble()
+        logAdd = nextDouble()
+        unitBus = nextInt()
+        movedRow = nextInt()
+        treeBuses = nextInt()
+        treeUnits = nextInt()
+        limited = nextInt()
+        activeOrder = nextInt()
+        reactiveOrder = nextInt()
+        orders = nextInt()
+        orderCount = nextInt()
+        slotCount = nextInt()
+        slotBus = nextInt()
+        resultSlot = nextInt()
+        fullSlot = nextInt()
+        taken = nextInt()
+        losers = nextInt()
+        logAccepted = nextInt()
+        limitedIndex = nextInt()
+
         for t in 0..<hours {
             for i in 0..<n {
                 loadP[t * n + i] = component.load[i][t]
                 loadQ[t * n + i] = component.loadReactive[i][t]
                 value[t * n + i] = component.value(i, t)
             }
+            for u in 0..<units { unitMaxP[t * units + u] = component.units[u].maxActive[t] }
         }
-        self.loadP = loadP
-        self.loadQ = loadQ
-        self.value = value
-        unitBus = component.units.map(\.bus)
-        unitMaxQ = component.units.map(\.maxReactive)
-        unitMaxP = (0..<hours).flatMap { t in component.units.map { $0.maxActive[t] } }
-        commonP = .allocate(capacity: n * n)
-        commonQ = .allocate(capacity: n * n)
-        commonP.initialize(repeating: 0, count: n * n)
-        commonQ.initialize(repeating: 0, count: n * n)
-        drop = .allocate(capacity: n)
-        trialDrop = .allocate(capacity: n)
-        pickup = .allocate(capacity: n)
-        active = .allocate(capacity: max(unitCount, 1))
-        reactive = .allocate(capacity: max(unitCount, 1))
-        trialActive = .allocate(capacity: max(unitCount, 1))
-        trialReactive = .allocate(capacity: max(unitCount, 1))
-        capacity = .allocate(capacity: max(unitCount, 1))
-        reactiveCapacity = .allocate(capacity: max(unitCount, 1))
-        // common(j, k) = path drop from the root to the lowest common ancestor of j and k.
+        for u in 0..<units {
+            unitBus[u] = component.units[u].bus
+            unitMaxQ[u] = component.units[u].maxReactive
+        }
+        for v in 0..<n {
+            let e = forest.parentEdge[v]
+            parentRating[v] = e >= 0 ? component.edges[e].ratingKVA ?? .infinity : .infinity
+        }
+        // common(j, k) = path drop from the root to the lowest common ancestor of j and k:
+        // the drop along the path to k where k is an ancestor of j, inherited from the
+        // parent elsewhere (parents come first in `order`).
         var pathP = [Double](repeating: 0, count: n), pathQ = [Double](repeating: 0, count: n)
         for v in forest.order where forest.parent[v] >= 0 {
             let e = component.edges[forest.parentEdge[v]]
@@ -178,13 +385,14 @@ private final class FastForestEvaluator {
                 onPath[v] = true
                 v = forest.parent[v]
             }
+            let rowP = commonP + j * n, rowQ = commonQ + j * n
             for k in forest.order where forest.rootOf[k] == forest.rootOf[j] {
                 if onPath[k] {
-                    commonP[j * n + k] = pathP[k]
-                    commonQ[j * n + k] = pathQ[k]
+                    rowP[k] = pathP[k]
+                    rowQ[k] = pathQ[k]
                 } else if forest.parent[k] >= 0 {
-                    commonP[j * n + k] = commonP[j * n + forest.parent[k]]
-                    commonQ[j * n + k] = commonQ[j * n + forest.parent[k]]
+                    rowP[k] = rowP[forest.parent[k]]
+                    rowQ[k] = rowQ[forest.parent[k]]
                 }
             }
             v = j
@@ -196,206 +404,322 @@ private final class FastForestEvaluator {
     }
 
     deinit {
-        for pointer in [
-            commonP, commonQ, drop, trialDrop, pickup, active, reactive, trialActive, trialReactive, capacity,
-            reactiveCapacity,
-        ] {
-            pointer.deallocate()
-        }
+        doubles.deinitialize(count: doubleCount)
+        doubles.deallocate()
+        ints.deinitialize(count: intCount)
+        ints.deallocate()
     }
 
     func solve() -> ComponentSolution {
-        var operations = (0..<c.hourCount).map { _ in
+        var operations = (0..<hours).map { _ in
             HourOperation(
                 pickup: [Double](repeating: 0, count: n), active: [Double](repeating: 0, count: unitCount),
                 reactive: [Double](repeating: 0, count: unitCount),
                 squaredVoltage: [Double](repeating: c.maxSquaredVoltage, count: n))
         }
         for root in forest.roots {
-            let buses = forest.order.filter { forest.rootOf[$0] == root }
-            let units = c.units.indices.filter { forest.rootOf[c.units[$0].bus] == root }
-            let tree = Tree(root: root, buses: buses, units: units, evaluator: self)
-            var best: [HourResult]?
+            prepareTree(root)
+            var bestOrdering = -1
             var bestValue = -1.0
-            let everything = (0..<c.hourCount).reduce(0.0) { sum, t in buses.reduce(sum) { $0 + self.value[t * self.n + $1] } }
-            for ordering in Ordering.allCases {
-                let results = serve(tree, ordering)
-                let total = results.reduce(0) { $0 + $1.value }
+            var everything = 0.0
+            for t in 0..<hours {
+                for x in 0..<treeBusCount { everything += value[t * n + treeBuses[x]] }
+            }
+            previousOrdering = nil
+            for ordering in Self.loadOrders {
+                for t in 0..<hours { orderLoads(t, ordering) }
+                // The greedy is a function of the load orders: with the same orders in every
+                // hour, this ordering repeats the previous one and cannot win.
+                if let previous = previousOrdering, (0..<hours).allSatisfy({ sameOrder($0, ordering, previous) }) {
+                    continue
+                }
+                serve(ordering)
+                previousOrdering = ordering
+                var total = 0.0
+                for t in 0..<hours { total += slotValue[resultSlot[ordering * hours + t]] }
                 if total > bestValue + 1e-9 {
                     bestValue = total
-                    best = results
+                    bestOrdering = ordering
                 }
                 // Every load served in every hour: no other order can do better.
                 if bestValue >= everything - 1e-9 { break }
             }
-            for (t, result) in best!.enumerated() {
-                for (i, share) in result.accepted { operations[t].pickup[i] += share }
-                for u in units {
-                    operations[t].active[u] = result.active[u]
-                    operations[t].reactive[u] = result.reactive[u]
+            for t in 0..<hours {
+                let s = resultSlot[bestOrdering * hours + t]
+                let count = slotCount[s]
+                operations[t].pickup.withUnsafeMutableBufferPointer { pickup in
+                    for a in 0..<count { pickup[slotBus[s * n + a]] += slotShare[s * n + a] }
+                }
+                for x in 0..<treeUnitCount {
+                    let u = treeUnits[x]
+                    operations[t].active[u] = slotActive[s * unitCount + u]
+                    operations[t].reactive[u] = slotReactive[s * unitCount + u]
                 }
             }
         }
-        let value = ExactComponentSolver.value(of: operations, in: c)
+        // The value as `ExactComponentSolver.value(of:in:)` sums it (same terms, same order).
+        var total = 0.0
+        for t in 0..<hours {
+            operations[t].pickup.withUnsafeBufferPointer { pickup in
+                for i in 0..<n { total += value[t * n + i] * pickup[i] }
+            }
+        }
         var closed = [Bool](repeating: false, count: c.edges.count)
         for e in forest.parentEdge where e >= 0 { closed[e] = true }
         var roots = [Bool](repeating: false, count: n)
         for r in forest.roots { roots[r] = true }
         return ComponentSolution(
-            closedEdges: closed, rootBuses: roots, operations: operations, value: value, bound: value,
+            closedEdges: closed, rootBuses: roots, operations: operations, value: total, bound: total,
             stats: SolveStats())
     }
 
-    /// In which order an hour's loads are offered.
-    enum Ordering: CaseIterable {
-        /// Highest VOLL weight first: best when energy is the scarce resource.
-        case weight
-        /// Highest value per share of the scarce power (P and Q): best when power binds.
-        case efficiency
-    }
+    /// The load orderings tried, in this order (0: by VOLL weight, best when energy is the
+    /// scarce resource; 1: by value per share of the scarce P and Q, best when power binds);
+    /// the best result wins, the earlier on ties.
+    static let loadOrders = [0, 1]
+    /// The ordering served before the current one in this tree (its full-power passes are
+    /// reused where the orders agree).
+    var previousOrdering: Int?
 
-    /// Fixed data of one tree.
-    struct Tree {
-        var root: Int
-        var buses: [Int]
-        var units: [Int]
-        var limited: [Int]
-        var budgets: [Double]
-        /// Dispatch priority for P: free followers deep first, then an unlimited root, then
-        /// energy-limited followers deep first, then an energy-limited root. For Q:
-        /// followers deep first, then the root.
-        var activeOrder: [Int]
-        var reactiveOrder: [Int]
+    /// Depth of a bus: its own common-path drop per kW plus per kVAr.
+    @inline(__always) private func depth(_ bus: Int) -> Double { commonP[bus * n + bus] + commonQ[bus * n + bus] }
 
-        init(root: Int, buses: [Int], units: [Int], evaluator e: FastForestEvaluator) {
-            self.root = root
-            self.buses = buses
-            self.units = units
-            let c = e.c
-            limited = units.filter { c.units[$0].energy != nil }
-            budgets = limited.map { c.units[$0].energy! }
-            let n = e.n
-            func depth(_ u: Int) -> Double {
-                let b = c.units[u].bus
-                return e.commonP[b * n + b] + e.commonQ[b * n + b]
-            }
-            let rootUnits = units.filter { c.units[$0].bus == root && c.units[$0].isGridForming }
-            let followers = units.filter { !rootUnits.contains($0) }.sorted { depth($0) > depth($1) }
-            activeOrder =
-                followers.filter { c.units[$0].energy == nil } + rootUnits.filter { c.units[$0].energy == nil }
-                + followers.filter { c.units[$0].energy != nil } + rootUnits.filter { c.units[$0].energy != nil }
-            reactiveOrder = followers.filter { c.units[$0].maxReactive > 0 } + rootUnits
+    /// Fixed data of the tree rooted at `root`. Dispatch priority for P: free followers deep
+    /// first, then an unlimited root, then energy-limited followers deep first, then an
+    /// energy-limited root. For Q: followers deep first, then the root.
+    private func prepareTree(_ root: Int) {
+        self.root = root
+        treeBusCount = 0
+        for v in forest.order where forest.rootOf[v] == root {
+            treeBuses[treeBusCount] = v
+            treeBusCount += 1
         }
+        let units = c.units.indices.filter { forest.rootOf[c.units[$0].bus] == root }
+        treeUnitCount = units.count
+        for (x, u) in units.enumerated() { treeUnits[x] = u }
+        let limitedUnits = units.filter { c.units[$0].energy != nil }
+        limitedCount = limitedUnits.count
+        for u in 0..<unitCount { limitedIndex[u] = -1 }
+        for (x, u) in limitedUnits.enumerated() {
+            limitedIndex[u] = x
+            limited[x] = u
+            budgets[x] = c.units[u].energy!
+        }
+        let rootUnits = units.filter { c.units[$0].bus == root && c.units[$0].isGridForming }
+        let followers = units.filter { !rootUnits.contains($0) }.sorted { depth(c.units[$0].bus) > depth(c.units[$1].bus) }
+        let pOrder =
+            followers.filter { c.units[$0].energy == nil } + rootUnits.filter { c.units[$0].energy == nil }
+            + followers.filter { c.units[$0].energy != nil } + rootUnits.filter { c.units[$0].energy != nil }
+        let qOrder = followers.filter { c.units[$0].maxReactive > 0 } + rootUnits
+        activeOrderCount = pOrder.count
+        for (x, u) in pOrder.enumerated() { activeOrder[x] = u }
+        reactiveOrderCount = qOrder.count
+        for (x, u) in qOrder.enumerated() { reactiveOrder[x] = u }
     }
 
-    struct HourResult {
-        var value: Double
-        var active: [Double]
-        var reactive: [Double]
-        /// Energy drawn per energy-limited unit of the tree (in tree order).
-        var energy: [Double]
-        /// Accepted loads in order, with the value and the limited units' energies after
-        /// each (flat, step-major).
-        var accepted: [(bus: Int, share: Double)]
-        var stepValue: [Double]
-        var stepEnergy: [Double]
+    /// Whether hour t's load order is the same in two orderings.
+    private func sameOrder(_ t: Int, _ a: Int, _ b: Int) -> Bool {
+        let ka = a * hours + t, kb = b * hours + t
+        guard orderCount[ka] == orderCount[kb] else { return false }
+        let pa = orders + ka * n, pb = orders + kb * n
+        for x in 0..<orderCount[ka] where pa[x] != pb[x] { return false }
+        return true
     }
 
-    /// Serves one tree over all hours with one load ordering.
-    private func serve(_ tree: Tree, _ ordering: Ordering) -> [HourResult] {
-        let hours = c.hourCount
+    /// Serves the tree over all hours with one load ordering (0: by VOLL weight, best when
+    /// energy is the scarce resource; 1: by value per share of the scarce P and Q, best when
+    /// power binds); fills `resultSlot` for the ordering.
+    private func serve(_ ordering: Int) {
+        let m = limitedCount
+        let base = ordering * slotsPerOrdering
+        let results = resultSlot + ordering * hours
+        let full = fullSlot + ordering * hours
         // The order of an hour's loads is fixed at full power and reused for every allowance.
-        let orders = (0..<hours).map { t in orderedLoads(t, tree, ordering) }
-        let full = (0..<hours).map { t in
-            greedyHour(t, tree, orders[t], allowance: tree.limited.map { unitMaxP[t * unitCount + $0] })
+        for t in 0..<hours {
+            if let previous = previousOrdering, sameOrder(t, ordering, previous) {
+                // Same order at full power: the same hour result.
+                full[t] = fullSlot[previous * hours + t]
+            } else {
+                for k in 0..<m { offer[k] = unitMaxP[t * unitCount + limited[k]] }
+                full[t] = base + t
+                // The first ordering's pass is replayed while the two orders agree (same
+                // limits, same loads: same steps).
+                var agree = 0
+                if let previous = previousOrdering {
+                    let mine = orders + (ordering * hours + t) * n, theirs = orders + (previous * hours + t) * n
+                    let common = min(orderCount[ordering * hours + t], orderCount[previous * hours + t])
+                    while agree < common && mine[agree] == theirs[agree] { agree += 1 }
+                }
+                greedyHour(
+                    t, ordering, allowance: offer, into: full[t], log: ordering * hours + t,
+                    replaying: agree > 0 ? fullSlot[previousOrdering! * hours + t] : nil, prefix: agree)
+            }
+            results[t] = full[t]
         }
-        if tree.limited.isEmpty { return full }
-        let fits = tree.limited.indices.allSatisfy { k in full.reduce(0) { $0 + $1.energy[k] } <= tree.budgets[k] + 1e-9 }
-        if fits { return full }
+        if m == 0 { return }
+        var fits = true
+        for k in 0..<m {
+            var sum = 0.0
+            for t in 0..<hours { sum += slotEnergy[full[t] * unitCount + k] }
+            if !(sum <= budgets[k] + 1e-9) {
+                fits = false
+                break
+            }
+        }
+        if fits { return }
         // Spread the energy over the hours by the value it buys (each hour keeps a prefix of
         // its loads), then offer what is left to the hours that lost most.
-        let (taken, allowance) = spreadEnergy(full, budgets: tree.budgets)
+        spreadEnergy(full)
         // Each hour is served again within its share: with less energy the greedy may pick
         // other loads than the prefix.
-        var results = (0..<hours).map { t -> HourResult in
+        for t in 0..<hours {
             // Keep the full-power hour only if no unit draws beyond its own share (the pool
             // is split by budget, and a deep follower may have been drained first).
-            let withinShares = zip(full[t].energy, allowance[t]).allSatisfy { $0 <= $1 + 1e-9 }
-            if taken[t] == full[t].accepted.count && withinShares { return full[t] }
-            return greedyHour(t, tree, orders[t], allowance: allowance[t])
-        }
-        var remaining = tree.budgets
-        for result in results {
-            for k in remaining.indices { remaining[k] -= result.energy[k] }
-        }
-        let losers = (0..<hours).sorted { full[$0].value - results[$0].value > full[$1].value - results[$1].value }
-        for t in losers.prefix(3) {
-            guard remaining.contains(where: { $0 > 1e-6 }), results[t].value < full[t].value - 1e-9 else { continue }
-            let offer = tree.limited.indices.map { k in
-                min(results[t].energy[k] + max(remaining[k], 0), unitMaxP[t * unitCount + tree.limited[k]])
+            var withinShares = true
+            for k in 0..<m where !(slotEnergy[full[t] * unitCount + k] <= allowance[t * unitCount + k] + 1e-9) {
+                withinShares = false
+                break
             }
-            let richer = greedyHour(t, tree, orders[t], allowance: offer)
-            if richer.value > results[t].value + 1e-9 {
-                for k in remaining.indices { remaining[k] -= richer.energy[k] - results[t].energy[k] }
+            if taken[t] == slotCount[full[t]] && withinShares { continue }
+            results[t] = base + hours + t
+            greedyHour(
+                t, ordering, allowance: allowance + t * unitCount, into: results[t], replaying: full[t])
+        }
+        for k in 0..<m { remaining[k] = budgets[k] }
+        for t in 0..<hours {
+            for k in 0..<m { remaining[k] -= slotEnergy[results[t] * unitCount + k] }
+        }
+        // Hours by lost value, most first; ties in hour order (a stable sort).
+        for t in 0..<hours {
+            let key = slotValue[full[t]] - slotValue[results[t]]
+            var x = t
+            while x > 0 && key > loss[x - 1] {
+                loss[x] = loss[x - 1]
+                losers[x] = losers[x - 1]
+                x -= 1
+            }
+            loss[x] = key
+            losers[x] = t
+        }
+        var spare = base + 2 * hours
+        for x in 0..<min(3, hours) {
+            let t = losers[x]
+            var left = false
+            for k in 0..<m where remaining[k] > 1e-6 {
+                left = true
+                break
+            }
+            guard left, slotValue[results[t]] < slotValue[full[t]] - 1e-9 else { continue }
+            let current = results[t]
+            for k in 0..<m {
+                offer[k] = min(
+                    slotEnergy[current * unitCount + k] + max(remaining[k], 0), unitMaxP[t * unitCount + limited[k]])
+            }
+            let richer = spare
+            greedyHour(t, ordering, allowance: offer, into: richer, replaying: full[t])
+            if slotValue[richer] > slotValue[current] + 1e-9 {
+                for k in 0..<m {
+                    remaining[k] -= slotEnergy[richer * unitCount + k] - slotEnergy[current * unitCount + k]
+                }
                 results[t] = richer
+                spare += 1
             }
         }
-        return results
     }
 
     /// Spreads the pooled energy of the tree's limited units over the hours by the value it
     /// buys: each hour keeps a prefix of its accepted loads; the next load taken is the one
-    /// with the most value per kWh that still fits (energy-free loads first). Returns each
-    /// hour's prefix length and its energy split over the units by budget.
-    private func spreadEnergy(_ full: [HourResult], budgets: [Double]) -> (taken: [Int], allowance: [[Double]]) {
-        let m = budgets.count
-        let pool = budgets.reduce(0, +)
-        var taken = [Int](repeating: 0, count: full.count)
-        var used = 0.0
-        // Pooled energy after k accepted loads, per hour.
-        let pooled = full.map { result in
-            [0.0] + (0..<result.accepted.count).map { k in
-                (0..<m).reduce(0.0) { $0 + result.stepEnergy[k * m + $1] }
+    /// with the most value per kWh that still fits (energy-free loads first). Sets each
+    /// hour's prefix length (`taken`) and its energy split over the units by budget
+    /// (`allowance`, stride unitCount).
+    private func spreadEnergy(_ full: UnsafeMutablePointer<Int>) {
+        let m = limitedCount
+        var pool = 0.0
+        for k in 0..<m { pool += budgets[k] }
+        // Pooled energy after k accepted loads, per hour (stride n + 1).
+        for t in 0..<hours {
+            let s = full[t]
+            let row = pooled + t * (n + 1)
+            row[0] = 0
+            for a in 0..<slotCount[s] {
+                var sum = 0.0
+                for k in 0..<m { sum += slotStepEnergy[(s * n + a) * unitCount + k] }
+                row[a + 1] = sum
             }
+            taken[t] = 0
         }
-        func energy(_ t: Int, _ k: Int) -> Double { pooled[t][k] }
+        // Each hour's next step (its energy and value per kWh) changes only when the hour
+        // is picked, so it is computed then (in the offer and remaining buffers, free here).
+        let extra = offer, ratio = remaining
+        func next(_ t: Int) {
+            let a = taken[t]
+            guard a < slotCount[full[t]] else { return }
+            let row = pooled + t * (n + 1)
+            extra[t] = row[a + 1] - row[a]
+            let steps = slotStepValue + full[t] * n
+            let gain = steps[a] - (a == 0 ? 0 : steps[a - 1])
+            ratio[t] = extra[t] <= 1e-9 ? Double.infinity : gain / extra[t]
+        }
+        for t in 0..<hours { next(t) }
+        var used = 0.0
         while true {
             var pick = -1
             var bestRatio = -Double.infinity
-            for t in full.indices where taken[t] < full[t].accepted.count {
-                let k = taken[t]
-                let extra = energy(t, k + 1) - energy(t, k)
-                if used + extra > pool + 1e-9 { continue }
-                let gain = full[t].stepValue[k] - (k == 0 ? 0 : full[t].stepValue[k - 1])
-                let ratio = extra <= 1e-9 ? Double.infinity : gain / extra
-                if ratio > bestRatio {
-                    bestRatio = ratio
+            for t in 0..<hours where taken[t] < slotCount[full[t]] {
+                if used + extra[t] > pool + 1e-9 { continue }
+                if ratio[t] > bestRatio {
+                    bestRatio = ratio[t]
                     pick = t
                 }
             }
             if pick < 0 { break }
-            used += energy(pick, taken[pick] + 1) - energy(pick, taken[pick])
+            let row = pooled + pick * (n + 1)
+            used += row[taken[pick] + 1] - row[taken[pick]]
             taken[pick] += 1
+            next(pick)
         }
-        let allowance = full.indices.map { t in budgets.map { pool > 0 ? energy(t, taken[t]) * $0 / pool : 0 } }
-        return (taken, allowance)
+        for t in 0..<hours {
+            let energy = pooled[t * (n + 1) + taken[t]]
+            for k in 0..<m { allowance[t * unitCount + k] = pool > 0 ? energy * budgets[k] / pool : 0 }
+        }
     }
 
-    /// Greedy pickup of one tree in hour `t` with the given energy allowances.
-    private func greedyHour(_ t: Int, _ tree: Tree, _ candidates: [Int], allowance: [Double]) -> HourResult {
+    /// Greedy pickup of the tree in hour `t` with the given energy allowances per limited
+    /// unit, in the hour's load order of `ordering`; the result goes to `slot`.
+    ///
+    /// With binary pickup, a full-power pass logs its steps (`log`: its full slot's log
+    /// index), and a pass within smaller allowances in the same order (`replaying`: that
+    /// full slot) takes the logged steps as long as every energy-limited unit the dispatch
+    /// reached adds exactly what it added at full power: up to there the two passes have the
+    /// same state bit for bit (only the limited units' limits differ), so the same loads are
+    /// accepted. From the first step that differs, it serves as usual. A full-power pass in
+    /// the other ordering replays the first one for as long as the two orders agree
+    /// (`prefix`), logging the replayed steps as its own.
+    private func greedyHour(
+        _ t: Int, _ ordering: Int, allowance: UnsafeMutablePointer<Double>, into slot: Int, log: Int? = nil,
+        replaying source: Int? = nil, prefix: Int = .max
+    ) {
         let cap = capacity, qCap = reactiveCapacity
-        for u in tree.units {
+        for x in 0..<treeUnitCount {
+            let u = treeUnits[x]
             cap[u] = unitMaxP[t * unitCount + u]
             qCap[u] = unitMaxQ[u]
         }
-        for (k, u) in tree.limited.enumerated() { cap[u] = min(cap[u], max(allowance[k], 0)) }
+        for k in 0..<limitedCount {
+            let u = limited[k]
+            cap[u] = min(cap[u], max(allowance[k], 0))
+        }
         // Shared inverter limits: the PV half has priority.
-        for u in tree.units {
+        for x in 0..<treeUnitCount {
+            let u = treeUnits[x]
             if let shared = c.units[u].sharedLimit, c.units[u].kind == .storage {
-                cap[u] = min(cap[u], max(shared.limitKW - c.units[shared.partner].maxActive[t], 0))
+                cap[u] = min(cap[u], max(shared.limitKW - unitMaxP[t * unitCount + shared.partner], 0))
             }
         }
-        for i in tree.buses {
+        drop = dropA
+        trialDrop = dropB
+        for x in 0..<treeBusCount {
+            let i = treeBuses[x]
             drop[i] = 0
             pickup[i] = 0
         }
@@ -404,98 +728,227 @@ private final class FastForestEvaluator {
             reactive[u] = 0
         }
         var total = 0.0
-        var accepted: [(bus: Int, share: Double)] = []
-        var stepValue: [Double] = [], stepEnergy: [Double] = []
-        accepted.reserveCapacity(candidates.count)
-        stepValue.reserveCapacity(candidates.count)
-        stepEnergy.reserveCapacity(candidates.count * tree.limited.count)
-        for i in candidates {
-            var share = 1.0
-            if !attempt(i, 1, t, tree, cap, qCap) {
-                if !partial { continue }
-                // Continuous pickup: the largest share that fits (feasibility is monotone in it).
-                var low = 0.0, high = 1.0
-                for _ in 0..<12 {
-                    let mid = (low + high) / 2
-                    if attempt(i, mid, t, tree, cap, qCap) { low = mid } else { high = mid }
+        var count = 0
+        let m = limitedCount
+        let candidates = orders + (ordering * hours + t) * n
+        let candidateCount = orderCount[ordering * hours + t]
+        let buses = slotBus + slot * n, shares = slotShare + slot * n, steps = slotStepValue + slot * n
+        let stepEnergy = slotStepEnergy + slot * n * unitCount
+        var first = 0
+        let logging = log != nil && !partial
+        if let source, !partial {
+            let h = (source / slotsPerOrdering) * hours + source % slotsPerOrdering
+            // Take the logged steps while the limited units add the same.
+            var same = true
+            while first < min(candidateCount, prefix) {
+                let entry = (h * n + first) * unitCount
+                for k in 0..<m where logNeed[entry + k] >= 0 {
+                    let u = limited[k]
+                    if min(cap[u] - logBefore[entry + k], logNeed[entry + k]) != logAdd[entry + k] {
+                        same = false
+                        break
+                    }
                 }
-                guard low > 1e-3, attempt(i, low, t, tree, cap, qCap) else { continue }
-                share = low
+                if !same { break }
+                if logAccepted[h * n + first] != 0 { count += 1 }
+                first += 1
             }
-            // Commit the trial state.
-            for k in tree.buses { drop[k] = trialDrop[k] }
-            for u in tree.units {
+            if count > 0 {
+                let from = source
+                for a in 0..<count {
+                    buses[a] = slotBus[from * n + a]
+                    shares[a] = slotShare[from * n + a]
+                    steps[a] = slotStepValue[from * n + a]
+                    pickup[buses[a]] += shares[a]
+                    for k in 0..<m { stepEnergy[a * unitCount + k] = slotStepEnergy[(from * n + a) * unitCount + k] }
+                }
+                total = steps[count - 1]
+                let row = logDrop + (h * n + count - 1) * n
+                if logging {
+                    // This pass is logged too: its log starts with the replayed steps.
+                    let to = log!
+                    (logDrop + to * n * n).update(from: logDrop + h * n * n, count: count * n)
+                    (logActive + to * n * unitCount).update(from: logActive + h * n * unitCount, count: count * unitCount)
+                    (logReactive + to * n * unitCount).update(
+                        from: logReactive + h * n * unitCount, count: count * unitCount)
+                    drop = logDrop + (to * n + count - 1) * n
+                } else {
+                    for x in 0..<treeBusCount {
+                        let i = treeBuses[x]
+                        drop[i] = row[i]
+                    }
+                }
+                for u in 0..<unitCount {
+                    active[u] = logActive[(h * n + count - 1) * unitCount + u]
+                    reactive[u] = logReactive[(h * n + count - 1) * unitCount + u]
+                }
+            }
+            if logging && first > 0 {
+                let to = log!
+                (logAccepted + to * n).update(from: logAccepted + h * n, count: first)
+                (logBefore + to * n * unitCount).update(from: logBefore + h * n * unitCount, count: first * unitCount)
+                (logNeed + to * n * unitCount).update(from: logNeed + h * n * unitCount, count: first * unitCount)
+                (logAdd + to * n * unitCount).update(from: logAdd + h * n * unitCount, count: first * unitCount)
+            }
+        }
+        for x in first..<candidateCount {
+            let i = candidates[x]
+            var share = 1.0
+            if logging {
+                let h = log!
+                let entry = (h * n + x) * unitCount
+                dispatchLog = (logBefore + entry, logNeed + entry, logAdd + entry)
+                for k in 0..<m { logNeed[entry + k] = -1 }
+                // The trial drops go straight to the row of the next accepted step.
+                trialDrop = logDrop + (h * n + count) * n
+                let accepted = attempt(i, 1, t)
+                logAccepted[h * n + x] = accepted ? 1 : 0
+                dispatchLog = nil
+                guard accepted else { continue }
+                drop = trialDrop
+                for u in 0..<unitCount {
+                    logActive[(h * n + count) * unitCount + u] = trialActive[u]
+                    logReactive[(h * n + count) * unitCount + u] = trialReactive[u]
+                }
+            } else {
+                if !attempt(i, 1, t) {
+                    if !partial { continue }
+                    // Continuous pickup: the largest share that fits (feasibility is monotone in it).
+                    var low = 0.0, high = 1.0
+                    for _ in 0..<12 {
+                        let mid = (low + high) / 2
+                        if attempt(i, mid, t) { low = mid } else { high = mid }
+                    }
+                    guard low > 1e-3, attempt(i, low, t) else { continue }
+                    share = low
+                }
+                // Commit the trial state.
+                let committed = trialDrop
+                trialDrop = drop
+                drop = committed
+            }
+            for y in 0..<treeUnitCount {
+                let u = treeUnits[y]
                 active[u] = trialActive[u]
                 reactive[u] = trialReactive[u]
             }
             pickup[i] += share
             total += share * value[t * n + i]
-            accepted.append((i, share))
-            stepValue.append(total)
-            for u in tree.limited { stepEnergy.append(active[u]) }
+            buses[count] = i
+            shares[count] = share
+            steps[count] = total
+            for k in 0..<m { stepEnergy[count * unitCount + k] = active[limited[k]] }
+            count += 1
         }
-        return HourResult(
-            value: total, active: Array(UnsafeBufferPointer(start: active, count: unitCount)),
-            reactive: Array(UnsafeBufferPointer(start: reactive, count: unitCount)),
-            energy: tree.limited.map { active[$0] }, accepted: accepted, stepValue: stepValue, stepEnergy: stepEnergy)
+        slotValue[slot] = total
+        slotCount[slot] = count
+        for u in 0..<unitCount {
+            slotActive[slot * unitCount + u] = active[u]
+            slotReactive[slot * unitCount + u] = reactive[u]
+        }
+        for k in 0..<m { slotEnergy[slot * unitCount + k] = active[limited[k]] }
     }
 
-    /// Loads of the tree with value in hour t, in the order they are offered.
-    private func orderedLoads(_ t: Int, _ tree: Tree, _ ordering: Ordering) -> [Int] {
-        let depth = { (bus: Int) -> Double in self.commonP[bus * self.n + bus] + self.commonQ[bus * self.n + bus] }
-        var keyed: [(bus: Int, key: Double, depth: Double)] = []
-        keyed.reserveCapacity(tree.buses.count)
-        switch ordering {
-        case .weight:
-            for i in tree.buses where value[t * n + i] > 0 { keyed.append((i, c.weight[i], depth(i))) }
-        case .efficiency:
+    /// Orders hour t's loads of the tree with value for `ordering` (stable: ties by depth,
+    /// then in tree order).
+    private func orderLoads(_ t: Int, _ ordering: Int) {
+        let list = orders + (ordering * hours + t) * n
+        var count = 0
+        func insert(_ bus: Int, _ key: Double) {
+            let d = depth(bus)
+            var x = count
+            // Insertion sort: key descending, then depth ascending; equal entries keep their order.
+            while x > 0 && (key != sortKey[x - 1] ? key > sortKey[x - 1] : d < sortDepth[x - 1]) {
+                list[x] = list[x - 1]
+                sortKey[x] = sortKey[x - 1]
+                sortDepth[x] = sortDepth[x - 1]
+                x -= 1
+            }
+            list[x] = bus
+            sortKey[x] = key
+            sortDepth[x] = d
+            count += 1
+        }
+        if ordering == 0 {
+            for x in 0..<treeBusCount {
+                let i = treeBuses[x]
+                if value[t * n + i] > 0 { insert(i, c.weight[i]) }
+            }
+        } else {
             // Prices per kW and kVAr: the share of each resource a load takes, weighted by
             // how scarce the resource is (demand over capacity, capped at 1).
             var totalP = 0.0, totalQ = 0.0, demandP = 0.0, demandQ = 0.0
-            for u in tree.units {
+            for x in 0..<treeUnitCount {
+                let u = treeUnits[x]
                 totalP += unitMaxP[t * unitCount + u]
                 totalQ += unitMaxQ[u]
             }
-            for i in tree.buses {
+            for x in 0..<treeBusCount {
+                let i = treeBuses[x]
                 demandP += loadP[t * n + i]
                 demandQ += max(loadQ[t * n + i], 0)
             }
             let priceP = totalP > 0 ? min(demandP / totalP, 1) / totalP : 1
             let priceQ = totalQ > 0 ? min(demandQ / totalQ, 1) / totalQ : 1
-            for i in tree.buses where value[t * n + i] > 0 {
+            for x in 0..<treeBusCount {
+                let i = treeBuses[x]
+                guard value[t * n + i] > 0 else { continue }
                 let use = priceP * loadP[t * n + i] + priceQ * max(loadQ[t * n + i], 0) + 1e-9
-                keyed.append((i, value[t * n + i] / use, depth(i)))
+                insert(i, value[t * n + i] / use)
             }
         }
-        keyed.sort { $0.key != $1.key ? $0.key > $1.key : $0.depth < $1.depth }
-        return keyed.map(\.bus)
+        orderCount[ordering * hours + t] = count
     }
 
     /// Tries to serve share `f` of bus i on top of the current state; the trial state is
     /// left in the trial buffers. False if P, Q, a voltage or a rating would not hold.
-    private func attempt(
-        _ i: Int, _ f: Double, _ t: Int, _ tree: Tree, _ cap: UnsafeMutablePointer<Double>,
-        _ qCap: UnsafeMutablePointer<Double>
-    ) -> Bool {
-        let dp = f * loadP[t * n + i], dq = f * loadQ[t * n + i]
-        let buses = tree.buses, units = tree.units
-        for u in units {
+    @inline(__always)
+    private func attempt(_ i: Int, _ f: Double, _ t: Int) -> Bool {
+        let n = n, dp = f * loadP[t * n + i], dq = f * loadQ[t * n + i]
+        let cap = capacity, qCap = reactiveCapacity, active = active, reactive = reactive
+        let trialActive = trialActive, trialReactive = trialReactive, treeUnits = treeUnits
+        let treeUnitCount = treeUnitCount, treeBuses = treeBuses, treeBusCount = treeBusCount
+        let drop = drop, trialDrop = trialDrop, commonP = commonP, commonQ = commonQ
+        let movedRow = movedRow, movedP = movedP, movedQ = movedQ, root = root
+        for x in 0..<treeUnitCount {
+            let u = treeUnits[x]
             trialActive[u] = active[u]
             trialReactive[u] = reactive[u]
         }
         var needP = dp
-        let activeOrder = tree.activeOrder
-        for u in activeOrder where needP > 1e-12 {
-            let add = min(cap[u] - trialActive[u], needP)
-            if add > 0 {
-                trialActive[u] += add
-                needP -= add
+        if let log = dispatchLog {
+            for x in 0..<activeOrderCount {
+                guard needP > 1e-12 else { break }
+                let u = activeOrder[x]
+                let add = min(cap[u] - trialActive[u], needP)
+                let k = limitedIndex[u]
+                if k >= 0 {
+                    log.before[k] = trialActive[u]
+                    log.need[k] = needP
+                    log.add[k] = add
+                }
+                if add > 0 {
+                    trialActive[u] += add
+                    needP -= add
+                }
+            }
+        } else {
+            for x in 0..<activeOrderCount {
+                guard needP > 1e-12 else { break }
+                let u = activeOrder[x]
+                let add = min(cap[u] - trialActive[u], needP)
+                if add > 0 {
+                    trialActive[u] += add
+                    needP -= add
+                }
             }
         }
         if needP > 1e-9 { return false }
         var needQ = dq
         if needQ >= 0 {
-            for u in tree.reactiveOrder where needQ > 1e-12 {
+            for x in 0..<reactiveOrderCount {
+                guard needQ > 1e-12 else { break }
+                let u = reactiveOrder[x]
                 let add = min(qCap[u] - trialReactive[u], needQ)
                 if add > 0 {
                     trialReactive[u] += add
@@ -503,59 +956,129 @@ private final class FastForestEvaluator {
                 }
             }
         } else {
-            for u in tree.reactiveOrder.reversed() where needQ < -1e-12 {
+            var x = reactiveOrderCount - 1
+            while x >= 0 && needQ < -1e-12 {
+                let u = reactiveOrder[x]
                 let take = max(-qCap[u] - trialReactive[u], needQ)
                 if take < 0 {
                     trialReactive[u] += take
                     needQ -= take
                 }
+                x -= 1
             }
         }
         if abs(needQ) > 1e-9 { return false }
-        // Voltage: drop_k changes by the load at i minus the sources' increments.
-        let rowP = commonP + i * n, rowQ = commonQ + i * n
-        for k in buses { trialDrop[k] = drop[k] + rowP[k] * dp + rowQ[k] * dq }
-        let root = tree.root
-        for u in units {
+        // Voltage: drop_k changes by the load at i minus the increments of the sources that
+        // moved (the root's own injections move no drop: its row of common paths is zero).
+        var moved = 0
+        for x in 0..<treeUnitCount {
+            let u = treeUnits[x]
             let deltaP = trialActive[u] - active[u], deltaQ = trialReactive[u] - reactive[u]
-            // The root's own injections move no drop (its row of common paths is zero).
             if deltaP == 0 && deltaQ == 0 || unitBus[u] == root { continue }
-            let b = unitBus[u]
-            let unitP = commonP + b * n, unitQ = commonQ + b * n
-            for k in buses { trialDrop[k] -= unitP[k] * deltaP + unitQ[k] * deltaQ }
+            movedRow[moved] = unitBus[u] * n
+            movedP[moved] = deltaP
+            movedQ[moved] = deltaQ
+            moved += 1
         }
+        let rowP = commonP + i * n, rowQ = commonQ + i * n
+        let limit = span + 1e-12
         var highest = 0.0, lowest = 0.0
-        for k in buses {
-            let d = trialDrop[k]
+        // One pass over the buses, each with the same operations in the same order as a pass
+        // per source would use. When the tree spans the component (one root) the buses are
+        // 0..<n, taken four at a time; otherwise the pass stops at the first violation (the
+        // spread of drops only grows along it).
+        if treeBusCount == n {
+            typealias Lanes = SIMD4<Double>
+            @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> Lanes {
+                UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+            }
+            let lanesP = Lanes(repeating: dp), lanesQ = Lanes(repeating: dq)
+            // Per-lane extremes in scalars (the generic pointwise functions are not inlined).
+            var h0 = 0.0, h1 = 0.0, h2 = 0.0, h3 = 0.0, l0 = 0.0, l1 = 0.0, l2 = 0.0, l3 = 0.0
+            var k = 0
+            while k + 4 <= n {
+                var d = load(drop + k) + load(rowP + k) * lanesP + load(rowQ + k) * lanesQ
+                for y in 0..<moved {
+                    let row = movedRow[y]
+                    d -= load(commonP + row + k) * Lanes(repeating: movedP[y])
+                        + load(commonQ + row + k) * Lanes(repeating: movedQ[y])
+                }
+                UnsafeMutableRawPointer(trialDrop + k).storeBytes(of: d, as: Lanes.self)
+                if d[0] > h0 { h0 = d[0] }
+                if d[1] > h1 { h1 = d[1] }
+                if d[2] > h2 { h2 = d[2] }
+                if d[3] > h3 { h3 = d[3] }
+                if d[0] < l0 { l0 = d[0] }
+                if d[1] < l1 { l1 = d[1] }
+                if d[2] < l2 { l2 = d[2] }
+                if d[3] < l3 { l3 = d[3] }
+                k += 4
+            }
+            highest = Swift.max(Swift.max(h0, h1), Swift.max(h2, h3))
+            lowest = Swift.min(Swift.min(l0, l1), Swift.min(l2, l3))
+            while k < n {
+                var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
+                for y in 0..<moved {
+                    let row = movedRow[y]
+                    d -= commonP[row + k] * movedP[y] + commonQ[row + k] * movedQ[y]
+                }
+                trialDrop[k] = d
+                if d > highest { highest = d }
+                if d < lowest { lowest = d }
+                k += 1
+            }
+            if highest - lowest > limit { return false }
+            if hasRatings && !ratingsHold(adding: i, share: f, t: t) { return false }
+            return true
+        }
+        for x in 0..<treeBusCount {
+            let k = treeBuses[x]
+            var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
+            for y in 0..<moved {
+                let row = movedRow[y]
+                d -= commonP[row + k] * movedP[y] + commonQ[row + k] * movedQ[y]
+            }
+            trialDrop[k] = d
             if d > highest { highest = d }
             if d < lowest { lowest = d }
+            if highest - lowest > limit { return false }
         }
-        if highest - lowest > span + 1e-12 { return false }
-        if hasRatings && !ratingsHold(tree, adding: i, share: f, t: t) { return false }
+        if hasRatings && !ratingsHold(adding: i, share: f, t: t) { return false }
         return true
     }
 
     /// Branch ratings: recomputes the tree's flows for the trial state.
-    private func ratingsHold(_ tree: Tree, adding i: Int, share f: Double, t: Int) -> Bool {
-        var netP = [Double](repeating: 0, count: n), netQ = [Double](repeating: 0, count: n)
-        for k in tree.buses {
+    private func ratingsHold(adding i: Int, share f: Double, t: Int) -> Bool {
+        for x in 0..<treeBusCount {
+            let k = treeBuses[x]
+            netP[k] = 0
+            netQ[k] = 0
+        }
+        for x in 0..<treeBusCount {
+            let k = treeBuses[x]
             let served = pickup[k] + (k == i ? f : 0)
-            netP[k] += served * c.load[k][t]
-            netQ[k] += served * c.loadReactive[k][t]
+            netP[k] += served * loadP[t * n + k]
+            netQ[k] += served * loadQ[t * n + k]
         }
-        for u in tree.units {
-            netP[c.units[u].bus] -= trialActive[u]
-            netQ[c.units[u].bus] -= trialReactive[u]
+        for x in 0..<treeUnitCount {
+            let u = treeUnits[x]
+            netP[unitBus[u]] -= trialActive[u]
+            netQ[unitBus[u]] -= trialReactive[u]
         }
-        for v in tree.buses.reversed() where forest.parent[v] >= 0 {
-            if let rating = c.edges[forest.parentEdge[v]].ratingKVA {
+        var x = treeBusCount - 1
+        while x >= 0 {
+            let v = treeBuses[x]
+            x -= 1
+            let parent = forest.parent[v]
+            guard parent >= 0 else { continue }
+            let rating = parentRating[v]
+            if rating < .infinity {
                 let p = abs(netP[v]), q = abs(netQ[v])
                 if p > rating + 1e-9 || q > rating + 1e-9 || p + q > rating * 2.0.squareRoot() + 1e-9 { return false }
             }
-            netP[forest.parent[v]] += netP[v]
-            netQ[forest.parent[v]] += netQ[v]
+            netP[parent] += netP[v]
+            netQ[parent] += netQ[v]
         }
         return true
     }
 }
-

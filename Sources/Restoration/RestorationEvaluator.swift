@@ -61,6 +61,8 @@ public final class RestorationEvaluator: @unchecked Sendable {
     private let bases: [ScenarioBase]
     /// Exact no-fleet solutions per scenario and base component (nil: no grid-forming source).
     private let baselines: [[(RestorationComponent, ComponentSolution)?]]
+    /// Islands of each baseline solution, computed once (outcomes reuse them).
+    private let baselineIslands: [[[RestorationIsland]?]]
     private let baselineOutcomes: [RestorationOutcome]
     private let lock = NSLock()
     private var outcomes: [OutcomeKey: RestorationOutcome] = [:]
@@ -128,6 +130,9 @@ public final class RestorationEvaluator: @unchecked Sendable {
         }
         self.bases = bases
         self.baselines = baselines
+        baselineIslands = baselines.map { scenario in
+            scenario.map { $0.map { RestorationOutcome.islands(of: $0.0, $0.1) } }
+        }
         self.baselineOutcomes = baselineOutcomes
     }
 
@@ -155,10 +160,14 @@ public final class RestorationEvaluator: @unchecked Sendable {
         let base = bases[index]
         let grouped = try ScenarioInstance.group(sorted, base: base, name: scenarios[index].name)
         var solutions: [(RestorationComponent, ComponentSolution)] = []
+        var knownIslands: [[RestorationIsland]?] = []
         var idle = grouped.idle
         for id in base.members.indices {
             guard let here = grouped.byComponent[id], !here.isEmpty else {
-                if let baseline = baselines[index][id] { solutions.append(baseline) }
+                if let baseline = baselines[index][id] {
+                    solutions.append(baseline)
+                    knownIslands.append(baselineIslands[index][id])
+                }
                 continue
             }
             let componentKey = ComponentKey(
@@ -169,6 +178,7 @@ public final class RestorationEvaluator: @unchecked Sendable {
             lock.unlock()
             if let cached {
                 solutions.append(cached)
+                knownIslands.append(nil)
                 continue
             }
             guard let component = base.component(id, stations: here) else {
@@ -182,18 +192,22 @@ public final class RestorationEvaluator: @unchecked Sendable {
                 solution = try ExactComponentSolver(component: component, limits: limits).solve(
                     pickup: system.options.pickup, start: start)
             case .fast:
-                let floor = baselines[index][id].map { RestorationEvaluator.lift($0.1, into: component) }
-                solution = FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: floor)
+                // The no-fleet solution is the floor; it is lifted into the component only if it wins.
+                let floor = baselines[index][id]?.1
+                let fast = FastComponentEvaluator(component: component, pickup: system.options.pickup)
+                    .evaluate(floorValue: floor?.value)
+                solution = fast ?? RestorationEvaluator.lift(floor!, into: component)
             }
             lock.lock()
             componentSolutions[componentKey] = (component, solution)
             lock.unlock()
             solutions.append((component, solution))
+            knownIslands.append(nil)
         }
         let instanceHours = base.hours
         var result = RestorationOutcome(
             scenario: scenarios[index], stations: sorted, hours: instanceHours, idle: idle.sorted(),
-            solutions: solutions, method: method, exact: method == .exact)
+            solutions: solutions, method: method, exact: method == .exact, knownIslands: knownIslands)
         result.stations = sorted
         lock.lock()
         outcomes[key] = result

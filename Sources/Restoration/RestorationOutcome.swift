@@ -72,9 +72,12 @@ extension RestorationOutcome {
             solutions: solutions, method: method, exact: exact)
     }
 
+    /// `knownIslands`, when given, holds per solution its islands if already known (nil:
+    /// computed here).
     init(
         scenario: FaultScenario, stations: [Int], hours hourOfDay: [Int], idle: [Int],
-        solutions: [(RestorationComponent, ComponentSolution)], method: RestorationMethod, exact: Bool
+        solutions: [(RestorationComponent, ComponentSolution)], method: RestorationMethod, exact: Bool,
+        knownIslands: [[RestorationIsland]?]? = nil
     ) {
         self.scenario = scenario.name
         self.stations = stations.sorted()
@@ -86,7 +89,7 @@ extension RestorationOutcome {
         var perHourValue = [Double](repeating: 0, count: hourOfDay.count)
         var fleetEnergy: [Int: Double] = [:]
         var stats = SolveStats()
-        for (component, solution) in solutions {
+        for (index, (component, solution)) in solutions.enumerated() {
             weighted += solution.value
             bound += solution.bound
             stats = stats + solution.stats
@@ -101,7 +104,7 @@ extension RestorationOutcome {
                 let bus = component.busIDs[unit.bus]
                 fleetEnergy[bus, default: 0] += solution.operations.reduce(0) { $0 + $1.active[u] }
             }
-            islands += RestorationOutcome.islands(of: component, solution)
+            islands += knownIslands?[index] ?? RestorationOutcome.islands(of: component, solution)
         }
         weightedEnergyKWh = weighted
         servedEnergyKWh = served
