@@ -218,6 +218,8 @@ private final class FastForestEvaluator {
     let logNeed: UnsafeMutablePointer<Double>
     let logAdd: UnsafeMutablePointer<Double>
     let logAccepted: UnsafeMutablePointer<Int>
+    /// Whether full-power passes are logged and replayed.
+    let replays: Bool
     /// Where `attempt` logs the limited units' dispatch (nil: no log).
     var dispatchLog: (before: UnsafeMutablePointer<Double>, need: UnsafeMutablePointer<Double>, add: UnsafeMutablePointer<Double>)?
     /// Index of each unit among the tree's limited units (-1: not limited).
@@ -251,6 +253,11 @@ private final class FastForestEvaluator {
         let slotsPerOrdering = 2 * hours + 3
         self.slotsPerOrdering = slotsPerOrdering
         let slots = 2 * slotsPerOrdering
+        // Replay logs take 2 × hours × n² drops: kept (binary pickup only) while that stays
+        // within 4 MB (33 buses × 8 hours: 140 kB); without them every pass is served in full,
+        // with the same result.
+        replays = !partial && 2 * hours * n * n <= 1 << 19
+        let logs = replays ? 2 * hours : 0
 
         // Carve the two blocks.
         var doubleSizes: [Int] = [
@@ -261,8 +268,8 @@ private final class FastForestEvaluator {
             n, n,  // sort keys
             slots, slots * u1, slots * u1, slots * u1, slots * n, slots * n, slots * n * u1,  // slots
             hours * (n + 1), hours * u1, max(u1, hours), max(u1, hours), hours,  // spreading
-            2 * hours * n * n, 2 * hours * n * u1, 2 * hours * n * u1,  // replay: drops, outputs
-            2 * hours * n * u1, 2 * hours * n * u1, 2 * hours * n * u1,  // replay: dispatch
+            logs * n * n, logs * n * u1, logs * n * u1,  // replay: drops, outputs
+            logs * n * u1, logs * n * u1, logs * n * u1,  // replay: dispatch
         ]
         var intSizes: [Int] = [
             u1, u1,  // unitBus, movedRow
@@ -270,7 +277,7 @@ private final class FastForestEvaluator {
             2 * hours * n, 2 * hours,  // load orders
             slots, slots * n, 2 * hours, 2 * hours,  // slot counts, buses, result and full slots
             hours, hours,  // taken, losers
-            2 * hours * n, u1,  // accepted flags, limited index
+            logs * n, u1,  // accepted flags, limited index
         ]
         doubleCount = doubleSizes.reduce(0, +)
         intCount = intSizes.reduce(0, +)
@@ -735,8 +742,8 @@ private final class FastForestEvaluator {
         let buses = slotBus + slot * n, shares = slotShare + slot * n, steps = slotStepValue + slot * n
         let stepEnergy = slotStepEnergy + slot * n * unitCount
         var first = 0
-        let logging = log != nil && !partial
-        if let source, !partial {
+        let logging = log != nil && replays
+        if let source, replays {
             let h = (source / slotsPerOrdering) * hours + source % slotsPerOrdering
             // Take the logged steps while the limited units add the same.
             var same = true
