@@ -112,7 +112,7 @@ struct RestorationBenchCommand: ParsableCommand {
         var times: [Double] = []
         // Fingerprint of every outcome (bits of the values, hourly service, fleet energy and
         // islands), so that a speed-up can be checked to give bit-identical results.
-        var fingerprint = OutcomeFingerprint()
+        var fingerprint = BitFingerprint()
         var total = 0.0
         while seen.count < fastSets {
             let stations = randomStations(random)
@@ -199,62 +199,12 @@ struct RestorationBenchCommand: ParsableCommand {
         for row in rows.sorted(by: { $0.gap > $1.gap }).prefix(5) { print(row.line) }
     }
 
-    /// 2-6 damaged branches (ties included), start hour 08, 12, 16 or 20, 8 hours.
     func randomScenario(_ random: GSLRandom, name: String) -> FaultScenario {
-        let branches = RestorationReferenceCase.branchData
-        let count = 2 + Int(random.uniform() * 5)
-        var damaged = Set<BusPair>()
-        while damaged.count < count {
-            let b = branches[Int(random.uniform() * Double(branches.count))]
-            damaged.insert(BusPair(b.from, b.to))
-        }
-        let start = [8, 12, 16, 20][Int(random.uniform() * 4)]
-        return FaultScenario(
-            name: name, probability: 1, startHour: start, durationHours: 8,
-            damagedBranches: damaged.sorted { ($0.low, $0.high) < ($1.low, $1.high) }, damagedBuses: [])
+        RestorationReferenceCase.randomFaultScenario(using: random, name: name)
     }
 
-    /// 1 to `maxStations` fleets at random buses 2-33 (repeats allowed), sorted.
     func randomStations(_ random: GSLRandom) -> [Int] {
-        let count = 1 + Int(random.uniform() * Double(maxStations))
-        return (0..<count).map { _ in 2 + Int(random.uniform() * 32) }.sorted()
-    }
-}
-
-/// FNV-1a over the bit patterns of an outcome's results.
-private struct OutcomeFingerprint {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ word: UInt64) {
-        var w = word
-        for _ in 0..<8 {
-            value = (value ^ (w & 0xff)) &* 0x100_0000_01b3
-            w >>= 8
-        }
-    }
-
-    mutating func add(_ outcome: RestorationOutcome) {
-        add(outcome.weightedEnergyKWh.bitPattern)
-        add(outcome.servedEnergyKWh.bitPattern)
-        for hour in outcome.hours {
-            add(UInt64(hour.hourOfDay))
-            add(hour.weightedEnergyKWh.bitPattern)
-            for bus in hour.servedBuses { add(UInt64(bus)) }
-        }
-        for (bus, energy) in outcome.fleetEnergyKWh.sorted(by: { $0.key < $1.key }) {
-            add(UInt64(bus))
-            add(energy.bitPattern)
-        }
-        for island in outcome.islands {
-            add(UInt64(island.rootBus))
-            for bus in island.buses { add(UInt64(bus)) }
-            for branch in island.closedBranches {
-                add(UInt64(branch.low))
-                add(UInt64(branch.high))
-            }
-            for source in island.sources { for byte in source.utf8 { add(UInt64(byte)) } }
-        }
-        for bus in outcome.idleStations { add(UInt64(bus)) }
+        RestorationReferenceCase.randomStations(using: random, maxFleets: maxStations)
     }
 }
 

@@ -105,4 +105,27 @@ public enum RestorationReferenceCase {
                 BusPair(16, 17), BusPair(17, 18), BusPair(21, 22), BusPair(6, 26), BusPair(9, 15), BusPair(12, 22),
             ], damagedBuses: [])
     }
+
+    /// A random fault on the reference feeder, as the benchmarks and regression tests draw
+    /// them: 2-6 damaged branches (ties included), start hour 08, 12, 16 or 20, 8 hours.
+    public static func randomFaultScenario(using random: GSLRandom, name: String) -> FaultScenario {
+        let count = 2 + Int(random.uniform() * 5)
+        var damaged = Set<BusPair>()
+        while damaged.count < count {
+            let b = branchData[Int(random.uniform() * Double(branchData.count))]
+            damaged.insert(BusPair(b.from, b.to))
+        }
+        let start = [8, 12, 16, 20][Int(random.uniform() * 4)]
+        return FaultScenario(
+            name: name, probability: 1, startHour: start, durationHours: 8,
+            damagedBranches: damaged.sorted { ($0.low, $0.high) < ($1.low, $1.high) }, damagedBuses: [])
+    }
+
+    /// 1 to `maxFleets` fleets at random buses 2-33 of the reference feeder (repeats
+    /// allowed), sorted.
+    public static func randomStations(using random: GSLRandom, maxFleets: Int) -> [Int] {
+        let count = 1 + Int(random.uniform() * Double(maxFleets))
+        return (0..<count).map { _ in 2 + Int(random.uniform() * 32) }.sorted()
+    }
 }
+

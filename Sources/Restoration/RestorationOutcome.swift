@@ -219,3 +219,47 @@ public enum ExactRestoration {
             exact: true)
     }
 }
+
+/// FNV-1a over 64-bit words: a fingerprint of results' exact bits, for checking that a
+/// change to an evaluator leaves its results unchanged.
+public struct BitFingerprint: Sendable {
+    /// The fingerprint so far.
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// An empty fingerprint.
+    public init() {}
+
+    /// Adds one word, byte by byte.
+    public mutating func add(_ word: UInt64) {
+        var w = word
+        for _ in 0..<8 {
+            value = (value ^ (w & 0xff)) &* 0x100_0000_01b3
+            w >>= 8
+        }
+    }
+
+    /// Adds every result of an outcome: values, hourly service, fleet energy, islands.
+    public mutating func add(_ outcome: RestorationOutcome) {
+        add(outcome.weightedEnergyKWh.bitPattern)
+        add(outcome.servedEnergyKWh.bitPattern)
+        for hour in outcome.hours {
+            add(UInt64(hour.hourOfDay))
+            add(hour.weightedEnergyKWh.bitPattern)
+            for bus in hour.servedBuses { add(UInt64(bus)) }
+        }
+        for (bus, energy) in outcome.fleetEnergyKWh.sorted(by: { $0.key < $1.key }) {
+            add(UInt64(bus))
+            add(energy.bitPattern)
+        }
+        for island in outcome.islands {
+            add(UInt64(island.rootBus))
+            for bus in island.buses { add(UInt64(bus)) }
+            for branch in island.closedBranches {
+                add(UInt64(branch.low))
+                add(UInt64(branch.high))
+            }
+            for source in island.sources { for byte in source.utf8 { add(UInt64(byte)) } }
+        }
+        for bus in outcome.idleStations { add(UInt64(bus)) }
+    }
+}

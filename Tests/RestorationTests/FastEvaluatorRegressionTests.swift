@@ -54,10 +54,10 @@ struct FastEvaluatorRegressionTests {
         for variant in variants() {
             let random = GSLRandom(seed: 7)
             for s in 0..<scenariosPerVariant {
-                let scenario = randomScenario(random, name: "\(variant.name)-\(s)")
+                let scenario = RestorationReferenceCase.randomFaultScenario(using: random, name: "\(variant.name)-\(s)")
                 let base = try ScenarioBase(system: variant.system, scenario: scenario)
                 for _ in 0..<setsPerScenario {
-                    let stations = randomStations(random)
+                    let stations = RestorationReferenceCase.randomStations(using: random, maxFleets: 3)
                     let grouped = try ScenarioInstance.group(stations, base: base, name: scenario.name)
                     for id in base.members.indices {
                         guard let here = grouped.byComponent[id], !here.isEmpty,
@@ -67,7 +67,7 @@ struct FastEvaluatorRegressionTests {
                             component: component, pickup: variant.system.options.pickup
                         ).evaluate(floor: nil)
                         records.append(solution.value.bitPattern)
-                        var hash = Hash()
+                        var hash = BitFingerprint()
                         for (t, operation) in solution.operations.enumerated() {
                             var served = 0.0
                             for i in 0..<component.busCount { served += component.value(i, t) * operation.pickup[i] }
@@ -113,38 +113,5 @@ struct FastEvaluatorRegressionTests {
             text += "    " + line.joined(separator: ", ") + ",\n"
         }
         return text + "]\n"
-    }
-
-    /// FNV-1a over 64-bit words.
-    struct Hash {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        mutating func add(_ word: UInt64) {
-            var w = word
-            for _ in 0..<8 {
-                value = (value ^ (w & 0xff)) &* 0x100_0000_01b3
-                w >>= 8
-            }
-        }
-    }
-
-    /// 2-6 damaged branches (ties included), start 08/12/16/20 h, 8 hours (as the bench).
-    static func randomScenario(_ random: GSLRandom, name: String) -> FaultScenario {
-        let branches = RestorationReferenceCase.branchData
-        let count = 2 + Int(random.uniform() * 5)
-        var damaged = Set<BusPair>()
-        while damaged.count < count {
-            let b = branches[Int(random.uniform() * Double(branches.count))]
-            damaged.insert(BusPair(b.from, b.to))
-        }
-        let start = [8, 12, 16, 20][Int(random.uniform() * 4)]
-        return FaultScenario(
-            name: name, probability: 1, startHour: start, durationHours: 8,
-            damagedBranches: damaged.sorted { ($0.low, $0.high) < ($1.low, $1.high) }, damagedBuses: [])
-    }
-
-    /// 1-3 fleets at random buses 2-33 (repeats allowed), sorted.
-    static func randomStations(_ random: GSLRandom) -> [Int] {
-        let count = 1 + Int(random.uniform() * 3)
-        return (0..<count).map { _ in 2 + Int(random.uniform() * 32) }.sorted()
     }
 }
