@@ -49,13 +49,28 @@ extension PlannerCase {
 
     /// Fault scenarios for this case's feeder: `samples` storms drawn from the hazard's
     /// fragility curves with `seed`, reduced to at most `keep` representatives whose
-    /// probabilities sum to 1 (see `ScenarioGeneration`).
+    /// probabilities sum to 1 (see `ScenarioGeneration`), by damage (which branches and
+    /// buses failed) or by consequence (the energy served without fleets).
     public func generateScenarios(
-        hazard: StormHazard? = nil, samples: Int, keep: Int, seed: UInt64
+        hazard: StormHazard? = nil, samples: Int, keep: Int, seed: UInt64, reduction: ScenarioReduction = .damage
     ) throws -> [FaultScenario] {
         let hazard = hazard ?? parameters.hazard
-        let network = try restorationSystem().network
-        let draws = try ScenarioGeneration.sample(network: network, hazard: hazard, samples: samples, seed: seed)
-        return try ScenarioGeneration.reduce(draws, keep: keep, hazard: hazard)
+        let system = try restorationSystem()
+        let draws = try ScenarioGeneration.sample(network: system.network, hazard: hazard, samples: samples, seed: seed)
+        let distance: ScenarioGeneration.ReductionDistance
+        switch reduction {
+        case .damage: distance = .damage
+        case .consequence:
+            distance = .consequence(try ScenarioGeneration.servedWithoutFleets(draws, system: system, hazard: hazard))
+        }
+        return try ScenarioGeneration.reduce(draws, keep: keep, hazard: hazard, distance: distance)
     }
+}
+
+/// What the scenario reduction measures two storms by.
+public enum ScenarioReduction: String, CaseIterable, Sendable {
+    /// The branches and buses whose state differs (Hamming distance).
+    case damage
+    /// The difference in VOLL-weighted energy served without fleets.
+    case consequence
 }

@@ -187,27 +187,52 @@ public enum ScenarioGeneration {
         return result
     }
 
+    /// How `reduce` measures the distance between two damage patterns.
+    public enum ReductionDistance: Sendable, Equatable {
+        /// The number of branches and buses whose state differs (Hamming distance).
+        case damage
+        /// The difference of a consequence given per sample, for example the VOLL-weighted
+        /// energy the feeder serves without fleets (`servedWithoutFleets`): storms that
+        /// hurt alike are alike, whatever failed. The damage distance, scaled to at most half
+        /// the smallest non-zero consequence difference, breaks ties.
+        case consequence([Double])
+    }
+
     /// Reduces samples to at most `keep` scenarios by fast forward selection (Heitsch and
-    /// Römisch 2003) on the Hamming distance between damage sets (the number of branches
-    /// and buses whose state differs). Identical samples are merged first; each dropped
-    /// sample's probability goes to its nearest kept scenario, so the probabilities sum
-    /// to 1. Ties are broken by first occurrence, so the result is deterministic.
-    public static func reduce(_ samples: [SampledDamage], keep: Int, hazard: StormHazard, namePrefix: String = "s")
-        throws(InputError) -> [FaultScenario]
-    {
+    /// Römisch 2003) on `distance` (default: the Hamming distance between damage sets).
+    /// Identical samples are merged first; each dropped sample's probability goes to its
+    /// nearest kept scenario, so the probabilities sum to 1. Ties are broken by first
+    /// occurrence, so the result is deterministic.
+    public static func reduce(
+        _ samples: [SampledDamage], keep: Int, hazard: StormHazard, namePrefix: String = "s",
+        distance measure: ReductionDistance = .damage
+    ) throws(InputError) -> [FaultScenario] {
         guard keep >= 1 else { throw InputError(file: "scenario generation", field: "keep", "expected at least 1") }
         guard !samples.isEmpty else { throw InputError(file: "scenario generation", "expected at least one sample") }
+        if case .consequence(let values) = measure {
+            guard values.count == samples.count else {
+                throw InputError(
+                    file: "scenario generation", field: "consequence",
+                    "expected one value per sample (\(samples.count)), got \(values.count)")
+            }
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw InputError(
+                    file: "scenario generation", field: "consequence", "expected finite values, sample \(bad + 1) has \(values[bad])")
+            }
+        }
         // Distinct damage patterns with their probabilities, in first-seen order.
-        var patterns: [(branches: Set<BusPair>, buses: Set<Int>, sample: SampledDamage)] = []
+        var patterns: [(branches: Set<BusPair>, buses: Set<Int>, sample: SampledDamage, consequence: Double)] = []
         var weight: [Double] = []
         var index: [String: Int] = [:]
-        for sample in samples {
-            let key = sample.branches.map(\.description).joined(separator: ";") + "|" + sample.buses.map { "\($0)" }.joined(separator: ";")
+        for (position, sample) in samples.enumerated() {
+            let key = patternKey(sample)
             if let k = index[key] {
                 weight[k] += 1
             } else {
                 index[key] = patterns.count
-                patterns.append((Set(sample.branches), Set(sample.buses), sample))
+                var consequence = 0.0
+                if case .consequence(let values) = measure { consequence = values[position] }
+                patterns.append((Set(sample.branches), Set(sample.buses), sample, consequence))
                 weight.append(1)
             }
         }
@@ -222,6 +247,28 @@ public enum ScenarioGeneration {
                         + patterns[i].buses.symmetricDifference(patterns[j].buses).count)
                 distance[i * m + j] = d
                 distance[j * m + i] = d
+            }
+        }
+        if case .consequence = measure {
+            // The consequence difference, plus the Hamming distance scaled below half the
+            // smallest non-zero consequence difference: among storms that hurt alike, the
+            // one with the most similar damage is nearest (a "no damage" group is then
+            // represented by no damage, not by a harmless failure).
+            var smallestGap = Double.infinity
+            var largestHamming = 0.0
+            for i in 0..<m {
+                for j in (i + 1)..<max(m, i + 1) {
+                    let gap = abs(patterns[i].consequence - patterns[j].consequence)
+                    if gap > 0 { smallestGap = min(smallestGap, gap) }
+                    largestHamming = max(largestHamming, distance[i * m + j])
+                }
+            }
+            let tieBreak = smallestGap.isFinite ? smallestGap / (2 * (largestHamming + 1)) : 1
+            for i in 0..<m {
+                for j in 0..<m where j != i {
+                    distance[i * m + j] =
+                        abs(patterns[i].consequence - patterns[j].consequence) + tieBreak * distance[i * m + j]
+                }
             }
         }
         // Fast forward selection: add the pattern that most reduces the probability-weighted
@@ -258,6 +305,42 @@ public enum ScenarioGeneration {
                 durationHours: hazard.durationHours, damagedBranches: patterns[u].sample.branches,
                 damagedBuses: patterns[u].sample.buses)
         }
+    }
+
+    /// A key naming a damage pattern (identical patterns share it).
+    static func patternKey(_ sample: SampledDamage) -> String {
+        sample.branches.map(\.description).joined(separator: ";") + "|" + sample.buses.map { "\($0)" }.joined(separator: ";")
+    }
+
+    /// The VOLL-weighted energy (kWh) the feeder serves during each sample's outage without
+    /// fleets, by the fast heuristic (identical patterns are solved once): the consequence
+    /// for `ReductionDistance.consequence`.
+    public static func servedWithoutFleets(
+        _ samples: [SampledDamage], system: RestorationSystem, hazard: StormHazard
+    ) throws -> [Double] {
+        var served: [String: Double] = [:]
+        var values: [Double] = []
+        values.reserveCapacity(samples.count)
+        for (position, sample) in samples.enumerated() {
+            let key = patternKey(sample)
+            if let known = served[key] {
+                values.append(known)
+                continue
+            }
+            let scenario = FaultScenario(
+                name: "sample \(position + 1)", probability: 1, startHour: hazard.startHour,
+                durationHours: hazard.durationHours, damagedBranches: sample.branches, damagedBuses: sample.buses)
+            let instance = try ScenarioInstance(system: system, scenario: scenario, stations: [])
+            let solutions = instance.components.map { component in
+                (component, FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: nil))
+            }
+            let value = RestorationOutcome(
+                scenario: scenario, stations: [], instance: instance, solutions: solutions, method: .fast, exact: false
+            ).weightedEnergyKWh
+            served[key] = value
+            values.append(value)
+        }
+        return values
     }
 }
 

@@ -76,6 +76,58 @@ struct ScenarioGenerationTests {
         }
     }
 
+    @Test("consequence reduction keeps a harmful storm the damage distance merges into no damage")
+    func consequenceReduction() throws {
+        // A: no damage (p 1/2); B: one critical branch, consequence 2 (p 1/4); C: three
+        // harmless branches, consequence 10 like A (p 1/4). Worked by hand (docs/restoration.md):
+        // by damage, A and C are kept (B, one branch away, joins A); by consequence
+        // (d = |dc| + 0.8 Hamming: AB 8.8, AC 2.4, BC 11.2), A and B, and C joins A.
+        let a = SampledDamage(windSpeed: 10, floodDepth: 0, branches: [], buses: [])
+        let b = SampledDamage(windSpeed: 30, floodDepth: 0, branches: [BusPair(1, 2)], buses: [])
+        let c = SampledDamage(
+            windSpeed: 30, floodDepth: 0, branches: [BusPair(24, 25), BusPair(30, 31), BusPair(32, 33)], buses: [])
+        let samples = [a, a, b, c]
+        let byDamage = try ScenarioGeneration.reduce(samples, keep: 2, hazard: StormHazard())
+        #expect(byDamage.map(\.damagedBranches) == [[], c.branches])
+        #expect(byDamage.map(\.probability) == [0.75, 0.25])
+        let byConsequence = try ScenarioGeneration.reduce(
+            samples, keep: 2, hazard: StormHazard(), distance: .consequence([10, 10, 2, 10]))
+        #expect(byConsequence.map(\.damagedBranches) == [[], b.branches])
+        #expect(byConsequence.map(\.probability) == [0.75, 0.25])
+        // One consequence per sample, all finite.
+        #expect(throws: InputError.self) {
+            try ScenarioGeneration.reduce(samples, keep: 2, hazard: StormHazard(), distance: .consequence([1, 2]))
+        }
+        #expect(throws: InputError.self) {
+            try ScenarioGeneration.reduce(samples, keep: 2, hazard: StormHazard(), distance: .consequence([1, 2, .nan, 4]))
+        }
+    }
+
+    @Test("consequence reduction on sampled storms: probabilities sum to 1; mean consequence kept closer")
+    func consequenceOnSamples() throws {
+        let system = RestorationReferenceCase.system()
+        let hazard = StormHazard()
+        let draws = try ScenarioGeneration.sample(network: system.network, hazard: hazard, samples: 100, seed: 1)
+        let served = try ScenarioGeneration.servedWithoutFleets(draws, system: system, hazard: hazard)
+        #expect(served.count == draws.count)
+        // Identical damage, identical consequence.
+        for i in draws.indices { for j in draws.indices where draws[i] == draws[j] { #expect(served[i] == served[j]) } }
+        func meanServed(_ scenarios: [FaultScenario]) throws -> Double {
+            let samples = scenarios.map {
+                SampledDamage(windSpeed: 0, floodDepth: 0, branches: $0.damagedBranches, buses: $0.damagedBuses)
+            }
+            let values = try ScenarioGeneration.servedWithoutFleets(samples, system: system, hazard: hazard)
+            return zip(scenarios, values).reduce(0) { $0 + $1.0.probability * $1.1 }
+        }
+        let empirical = served.reduce(0, +) / Double(served.count)
+        let byDamage = try ScenarioGeneration.reduce(draws, keep: 3, hazard: hazard)
+        let byConsequence = try ScenarioGeneration.reduce(draws, keep: 3, hazard: hazard, distance: .consequence(served))
+        #expect(abs(byConsequence.reduce(0) { $0 + $1.probability } - 1) < 1e-12)
+        // The point of reducing by consequence: the kept scenarios' expected consequence is
+        // nearer the 100 storms' than with the damage distance.
+        #expect(abs(try meanServed(byConsequence) - empirical) < abs(try meanServed(byDamage) - empirical))
+    }
+
     @Test("the scenario table round-trips through the case reader")
     func tableRoundTrip() throws {
         let draws = try ScenarioGeneration.sample(network: Self.network, hazard: StormHazard(), samples: 100, seed: 3)
