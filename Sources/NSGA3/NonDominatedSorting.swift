@@ -101,7 +101,7 @@ public enum NonDominatedSorting {
             let lane = count % 4
             if lane == 0 { blocks.append(contentsOf: repeatElement(SIMD4(repeating: .infinity), count: m - 1)) }
             let row = (count / 4) * (m - 1)
-            for k in 1..<max(m, 1) { blocks[row + k - 1][lane] = p[k] }
+            for k in 1..<m { blocks[row + k - 1][lane] = p[k] }
             points.append(contentsOf: UnsafeBufferPointer(start: p, count: m))
             count += 1
         }

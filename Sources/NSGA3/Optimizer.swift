@@ -65,7 +65,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         self.variation = variation
         self.configuration = configuration
         kind = AlgorithmKind(configuration.algorithm)
-        directions = OptimizerSupport.unitDirections(configuration.algorithm)
+        directions = UnitDirections(configuration.algorithm)
         tracksFrontChange = configuration.recordsFrontChange
 
         var random = Xoshiro256StarStar(seed: configuration.seed)
@@ -112,7 +112,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         self.variation = variation
         self.configuration = configuration
         kind = AlgorithmKind(configuration.algorithm)
-        directions = OptimizerSupport.unitDirections(configuration.algorithm)
+        directions = UnitDirections(configuration.algorithm)
         storedState = saved
         populationKeys = saved.genomes.map(HashedGenome.init)
         tracksFrontChange = configuration.recordsFrontChange
@@ -446,13 +446,6 @@ extension OptimizerState {
 /// The engine's non-generic steps, kept out of the generic type so they are compiled once.
 @usableFromInline
 enum OptimizerSupport {
-    /// NSGA-III's reference directions as unit vectors; none for the other algorithms.
-    @usableFromInline
-    static func unitDirections(_ algorithm: Algorithm) -> UnitDirections {
-        guard case .nsga3(let points) = algorithm else { return UnitDirections() }
-        return UnitDirections(points)
-    }
-
     @usableFromInline
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18

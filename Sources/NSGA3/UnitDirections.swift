@@ -13,8 +13,13 @@ struct UnitDirections: Sendable {
     /// The coordinates, block-major, four directions per vector.
     let blocks: [SIMD4<Double>]
 
-    /// No directions (NSGA-II and SPEA2).
+    /// NSGA-III's directions; none for the other algorithms.
     @usableFromInline
+    init(_ algorithm: Algorithm) {
+        if case .nsga3(let points) = algorithm { self.init(points) } else { self.init() }
+    }
+
+    /// No directions.
     init() {
         objectiveCount = 0
         count = 0
@@ -23,7 +28,6 @@ struct UnitDirections: Sendable {
     }
 
     /// The unit vectors of `points`.
-    @usableFromInline
     init(_ points: ReferencePoints) {
         let m = points.objectiveCount
         objectiveCount = m

@@ -103,7 +103,7 @@ struct RestorationBenchCommand: ParsableCommand {
     func fastTiming(_ system: RestorationSystem, _ clock: ContinuousClock) throws {
         let random = GSLRandom(seed: seed &+ 1)
         var scenarios = [RestorationReferenceCase.seed001Scenario2()]
-        for k in 0..<4 { scenarios.append(randomScenario(random, name: "t\(k)")) }
+        for k in 0..<4 { scenarios.append(RestorationReferenceCase.randomFaultScenario(using: random, name: "t\(k)")) }
         for k in scenarios.indices { scenarios[k].probability = 1 / Double(scenarios.count) }
         let evaluator = try RestorationEvaluator(
             system: system, scenarios: scenarios,
@@ -144,7 +144,7 @@ struct RestorationBenchCommand: ParsableCommand {
         var rows: [(gap: Double, line: String)] = []
         print("Gap study: \(samples) random fault scenarios x station sets (fast vs exact, weighted kWh served)")
         for k in 0..<samples {
-            let scenario = randomScenario(random, name: "r\(k)")
+            let scenario = RestorationReferenceCase.randomFaultScenario(using: random, name: "r\(k)")
             let stations = randomStations(random)
             let start = clock.now
             let exact = try ExactRestoration.solve(system, scenario: scenario, stations: stations, limits: limits)
@@ -197,10 +197,6 @@ struct RestorationBenchCommand: ParsableCommand {
                 proven, samples, proofGaps.max()! * 100, quantile(exactTimes, 0.5), exactTimes.max()!))
         print("  worst cases:")
         for row in rows.sorted(by: { $0.gap > $1.gap }).prefix(5) { print(row.line) }
-    }
-
-    func randomScenario(_ random: GSLRandom, name: String) -> FaultScenario {
-        RestorationReferenceCase.randomFaultScenario(using: random, name: name)
     }
 
     func randomStations(_ random: GSLRandom) -> [Int] {
