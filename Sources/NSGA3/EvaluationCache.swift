@@ -10,7 +10,27 @@ struct HashedGenome<Genome: Hashable>: Hashable {
     @inlinable
     init(_ genome: Genome) {
         self.genome = genome
-        self.hash = genome.hashValue
+        // Real genomes: a multiply-xor hash of the bit patterns, several times cheaper than
+        // the standard library's seeded SipHash (the specialisation folds this test away).
+        if Genome.self == RealGenome.self {
+            self.hash = Self.mixedHash(unsafeBitCast(genome, to: RealGenome.self))
+        } else {
+            self.hash = genome.hashValue
+        }
+    }
+
+    /// A hash of real values that equal genomes share (+0 and -0 hash alike), finished by
+    /// splitmix64's avalanche so the low bits the sets use depend on every value.
+    @inlinable
+    static func mixedHash(_ values: RealGenome) -> Int {
+        var state: UInt64 = 0x243F_6A88_85A3_08D3 &+ UInt64(truncatingIfNeeded: values.count)
+        for value in values {
+            state = (state ^ (value == 0 ? 0 : value.bitPattern)) &* 0x9E37_79B9_7F4A_7C15
+            state ^= state >> 29
+        }
+        state = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        state = (state ^ (state >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: state ^ (state >> 31))
     }
 
     @inlinable

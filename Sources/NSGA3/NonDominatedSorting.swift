@@ -146,14 +146,18 @@ public enum NonDominatedSorting {
         var stairs: [Staircase] = []
         for point in order {
             let p = base + point * 3
-            var placed = false
-            for frontIndex in fronts.indices where !stairs[frontIndex].dominates(p[0], p[1], p[2]) {
-                fronts[frontIndex].append(point)
-                stairs[frontIndex].insert(p[0], p[1], p[2])
-                placed = true
-                break
+            // The first front that does not dominate p, by bisection: if front k dominates p,
+            // so does every earlier front (each holds a dominator of front k's members).
+            var low = 0
+            var high = fronts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if stairs[middle].dominates(p[0], p[1], p[2]) { low = middle + 1 } else { high = middle }
             }
-            if !placed {
+            if low < fronts.count {
+                fronts[low].append(point)
+                stairs[low].insert(p[0], p[1], p[2])
+            } else {
                 fronts.append([point])
                 stairs.append(Staircase(steps: [.init(f1: p[0], f2: p[1], f3: p[2])]))
             }
@@ -171,15 +175,19 @@ public enum NonDominatedSorting {
 
         var steps: [Step]
 
-        /// The first index with f2 >= value.
+        /// The first index with f2 >= value. Branch-free halving: the comparisons of a
+        /// front's search are unpredictable, so a conditional move beats a branch.
         private func lowerBound(_ value: Double) -> Int {
-            var low = 0
-            var high = steps.count
-            while low < high {
-                let middle = (low + high) / 2
-                if steps[middle].f2 < value { low = middle + 1 } else { high = middle }
+            steps.withUnsafeBufferPointer { steps in
+                var base = 0
+                var length = steps.count
+                while length > 1 {
+                    let half = length / 2
+                    base = steps[base + half - 1].f2 < value ? base + half : base
+                    length -= half
+                }
+                return length == 1 && steps[base].f2 < value ? base + 1 : base
             }
-            return low
         }
 
         /// Whether some member q (with q1 <= x1) dominates x: q2 <= x2, q3 <= x3, q != x.
