@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A genome with its hash computed once, so the sets and dictionaries a generation builds
 /// hash an integer instead of the whole genome. Hash values are per process: never saved.
@@ -148,37 +149,40 @@ struct EvaluationCache<Genome: Hashable & Codable & Sendable>: Codable, Sendable
 /// does not depend on the thread count or on scheduling.
 @usableFromInline
 enum ParallelEvaluation {
-    /// Below this much evaluation work per batch (seconds), handing it to threads costs more
-    /// than it saves: dispatching and joining take tens of microseconds.
-    @usableFromInline static let parallelThreshold = 2e-4
+    /// Below this much evaluation work per batch (seconds), handing it to the pool's
+    /// threads costs more than it saves (a hand-over takes about a microsecond).
+    @usableFromInline static let parallelThreshold = 2e-5
 
     /// Evaluates `genomes` on up to `threads` threads, or serially when the batch is too
     /// cheap to share; `secondsPerEvaluation` carries the measured cost between batches.
     @inlinable
     static func evaluate<P: Problem>(
-        _ genomes: [P.Genome], problem: P, threads: Int, secondsPerEvaluation: inout Double?
+        _ genomes: [HashedGenome<P.Genome>], problem: P, threads: Int, secondsPerEvaluation: inout Double?
     ) -> [Evaluation] {
         let n = genomes.count
-        let workers = min(threads, n)
         let clock = ContinuousClock()
         let start = clock.now
-        if workers <= 1 || (secondsPerEvaluation.map { $0 * Double(n) < parallelThreshold } ?? false) {
-            let results = genomes.map { problem.evaluate($0) }
+        guard n > 1, let pool = WorkerPool.shared(threads: threads),
+            secondsPerEvaluation.map({ $0 * Double(n) >= parallelThreshold }) ?? true
+        else {
+            let results = genomes.map { problem.evaluate($0.genome) }
             if n > 0 { secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) / Double(n) }
             return results
         }
         defer {
-            // Wall time times workers over-estimates the cost per evaluation slightly, which
+            // Wall time times threads over-estimates the cost per evaluation slightly, which
             // errs towards staying parallel.
-            secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) * Double(workers) / Double(n)
+            secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) * Double(pool.threadCount) / Double(n)
         }
         let buffer = UnsafeMutableBufferPointer<Evaluation>.allocate(capacity: n)
         let output = SharedOutput(base: buffer.baseAddress!)
-        let counter = WorkCounter(limit: n)
-        // Workers take the next index in turn, which balances evaluations of uneven cost.
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let index = counter.next() {
-                (output.base + index).initialize(to: problem.evaluate(genomes[index]))
+        let counter = Atomic<Int>(0)
+        // Threads take the next index in turn, which balances evaluations of uneven cost.
+        pool.run { _ in
+            while true {
+                let index = counter.add(1, ordering: .relaxed).oldValue
+                guard index < n else { break }
+                (output.base + index).initialize(to: problem.evaluate(genomes[index].genome))
             }
         }
         let results = Array(buffer)
@@ -194,25 +198,5 @@ enum ParallelEvaluation {
 
         @inlinable
         init(base: UnsafeMutablePointer<Evaluation>) { self.base = base }
-    }
-
-    /// Hands out indices 0..<limit, each once.
-    @usableFromInline
-    final class WorkCounter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        private let limit: Int
-
-        @usableFromInline
-        init(limit: Int) { self.limit = limit }
-
-        @usableFromInline
-        func next() -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < limit else { return nil }
-            value += 1
-            return value - 1
-        }
     }
 }

@@ -118,6 +118,14 @@ public struct HyperplaneNormalization: Hashable, Codable, Sendable {
             let row = (extremePoints.count + position) * m
             for k in 0..<m { scaled[row + k] = (objectives[member * m + k] - ideal[k]) / scale[k] }
         }
+        // Each coordinate's on-axis-zeroed value and its off-axis term t / w, computed once
+        // for all axes (the same operations per axis as computing them inside the loop).
+        var zeroed = scaled
+        var weighted = scaled
+        for index in 0..<candidateCount * m {
+            if zeroed[index] < Self.onAxis { zeroed[index] = 0 }
+            weighted[index] = zeroed[index] / Self.offAxisWeight
+        }
         var extremes: [[Double]] = []
         for axis in 0..<m {
             var best = -1
@@ -126,10 +134,9 @@ public struct HyperplaneNormalization: Hashable, Codable, Sendable {
                 var value = -Double.infinity
                 var offAxisSum = 0.0
                 for k in 0..<m {
-                    var t = scaled[candidate * m + k]
-                    if k != axis { offAxisSum += t }
-                    if t < Self.onAxis { t = 0 }
-                    value = max(value, k == axis ? t : t / Self.offAxisWeight)
+                    let index = candidate * m + k
+                    if k != axis { offAxisSum += scaled[index] }
+                    value = max(value, k == axis ? zeroed[index] : weighted[index])
                 }
                 value += offAxisSum
                 if value < bestValue {

@@ -92,7 +92,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         storedState.evaluationCount = batch.fresh
         storedState.cacheHitCount = batch.hits
         // Selection on the initial population keeps everyone and sets ranks and scores.
-        select(from: genomes, batch, random: &random, includingParents: false)
+        select(parents: [], offspring: genomes, batch, random: &random)
         storedState.random = random
         record(startedAt: start, clock: clock)
     }
@@ -135,7 +135,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         storedState.evaluationCount += batch.fresh
         storedState.cacheHitCount += batch.hits
         storedState.completedGenerations += 1
-        select(from: populationKeys + offspring, batch, random: &random, includingParents: true)
+        select(parents: populationKeys, offspring: offspring, batch, random: &random)
         storedState.random = random
         record(startedAt: start, clock: clock)
     }
@@ -245,21 +245,23 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         }
     }
 
-    /// Environmental selection over the current population (when `includingParents`) plus
-    /// a batch of newly evaluated genomes; replaces the population.
+    /// Environmental selection over `parents` (the current population, or none at the
+    /// start) and `offspring` with their evaluations in `batch`; replaces the population.
     @inlinable
     mutating func select(
-        from genomes: [HashedGenome<Genome>], _ batch: EvaluatedBatch, random: inout Xoshiro256StarStar,
-        includingParents: Bool
+        parents: [HashedGenome<Genome>], offspring: [HashedGenome<Genome>], _ batch: EvaluatedBatch,
+        random: inout Xoshiro256StarStar
     ) {
+        let includingParents = !parents.isEmpty
         let objectives = includingParents ? storedState.objectives + batch.objectives : batch.objectives
         let violations = includingParents ? storedState.violations + batch.violations : batch.violations
         let totals = includingParents ? storedState.totalViolations + batch.totalViolations : batch.totalViolations
         let outcome = Survival.select(
             kind, objectives: objectives, objectiveCount: storedState.objectiveCount, violations: totals,
             target: configuration.populationSize, directions: directions,
-            normalization: &storedState.normalization, random: &random)
-        populationKeys = outcome.survivors.map { genomes[$0] }
+            normalization: &storedState.normalization, random: &random,
+            pool: WorkerPool.shared(threads: configuration.threads))
+        populationKeys = outcome.survivors.map { $0 < parents.count ? parents[$0] : offspring[$0 - parents.count] }
         storedState.genomes = populationKeys.map(\.genome)
         OptimizerSupport.gather(
             outcome, objectives: objectives, violations: violations, totals: totals,
@@ -293,16 +295,25 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         _ genomes: [HashedGenome<Genome>], problem: P, threads: Int, cache: inout EvaluationCache<Genome>,
         distinct: Bool, secondsPerEvaluation: inout Double?
     ) throws(OptimizerError) -> EvaluatedBatch {
-        var source: [Int]  // >= 0: index into the fresh evaluations; < 0: into `cached`
+        let m = problem.objectiveCount
+        let c = problem.constraintCount
+        if cache.capacity == 0 && distinct {
+            // Nothing to look up or merge: every genome is evaluated, in order.
+            let fresh = ParallelEvaluation.evaluate(
+                genomes, problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation)
+            var batch = EvaluatedBatch(
+                capacity: genomes.count, objectiveCount: m, constraintCount: c, fresh: fresh.count, hits: 0)
+            for (index, evaluation) in fresh.enumerated() {
+                try evaluation.check(objectiveCount: m, constraintCount: c) { "\(genomes[index].genome)" }
+                batch.append(evaluation)
+            }
+            return batch
+        }
+        var source = [Int](repeating: 0, count: genomes.count)  // >= 0: into `fresh`; < 0: into `cached`
         var cached: [Evaluation] = []
         var misses: [HashedGenome<Genome>] = []
         var hits = 0
-        if cache.capacity == 0 && distinct {
-            // Nothing to look up or merge: every genome is evaluated.
-            misses = genomes
-            source = Array(genomes.indices)
-        } else {
-            source = [Int](repeating: 0, count: genomes.count)
+        do {
             var missIndex: [HashedGenome<Genome>: Int] = [:]
             for (position, genome) in genomes.enumerated() {
                 if let evaluation = cache.lookup(genome) {
@@ -320,16 +331,12 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
             }
         }
         let fresh = ParallelEvaluation.evaluate(
-            misses.map(\.genome), problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation)
+            misses, problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation)
         for (index, evaluation) in fresh.enumerated() {
-            try evaluation.check(objectiveCount: problem.objectiveCount, constraintCount: problem.constraintCount) {
-                "\(misses[index].genome)"
-            }
+            try evaluation.check(objectiveCount: m, constraintCount: c) { "\(misses[index].genome)" }
         }
         for (index, evaluation) in fresh.enumerated() { cache.insert(misses[index], evaluation) }
-        var batch = EvaluatedBatch(
-            capacity: genomes.count, objectiveCount: problem.objectiveCount,
-            constraintCount: problem.constraintCount, fresh: fresh.count, hits: hits)
+        var batch = EvaluatedBatch(capacity: genomes.count, objectiveCount: m, constraintCount: c, fresh: fresh.count, hits: hits)
         for position in genomes.indices {
             batch.append(source[position] >= 0 ? fresh[source[position]] : cached[-1 - source[position]])
         }

@@ -19,13 +19,14 @@ enum Survival {
     @usableFromInline
     static func select(
         _ kind: AlgorithmKind, objectives: [Double], objectiveCount m: Int, violations: [Double], target: Int,
-        directions: UnitDirections, normalization: inout HyperplaneNormalization, random: inout Xoshiro256StarStar
+        directions: UnitDirections, normalization: inout HyperplaneNormalization, random: inout Xoshiro256StarStar,
+        pool: WorkerPool? = nil
     ) -> SurvivalOutcome {
         switch kind {
         case .nsga3:
             return referenceDirection(
                 objectives: objectives, objectiveCount: m, violations: violations, target: target,
-                directions: directions, normalization: &normalization, random: &random)
+                directions: directions, normalization: &normalization, random: &random, pool: pool)
         case .nsga2:
             return crowding(objectives: objectives, objectiveCount: m, violations: violations, target: target)
         case .spea2:
@@ -39,7 +40,8 @@ enum Survival {
     /// on the reference directions to fill the rest from the last front.
     static func referenceDirection(
         objectives: [Double], objectiveCount m: Int, violations: [Double], target: Int,
-        directions: UnitDirections, normalization: inout HyperplaneNormalization, random: inout Xoshiro256StarStar
+        directions: UnitDirections, normalization: inout HyperplaneNormalization, random: inout Xoshiro256StarStar,
+        pool: WorkerPool? = nil
     ) -> SurvivalOutcome {
         let fronts = NonDominatedSorting.constrainedFronts(objectives: objectives, objectiveCount: m, violations: violations)
         let feasibleFrontCount = fronts.firstIndex { violations[$0[0]] > 0 } ?? fronts.count
@@ -69,7 +71,7 @@ enum Survival {
             chosen = niching(
                 objectives: objectives, objectiveCount: m, selected: survivors, lastFront: lastFront,
                 remaining: remaining, ideal: normalization.ideal, denominators: denominators,
-                directions: directions, random: &random)
+                directions: directions, random: &random, pool: pool)
         }
         survivors += chosen
         ranks += repeatElement(lastFrontIndex, count: chosen.count)
@@ -81,7 +83,8 @@ enum Survival {
     /// least crowded reference directions (Deb & Jain Algorithms 3 and 4).
     static func niching(
         objectives: [Double], objectiveCount m: Int, selected: [Int], lastFront: [Int], remaining: Int,
-        ideal: [Double], denominators: [Double], directions: UnitDirections, random: inout Xoshiro256StarStar
+        ideal: [Double], denominators: [Double], directions: UnitDirections, random: inout Xoshiro256StarStar,
+        pool: WorkerPool? = nil
     ) -> [Int] {
         let directionCount = directions.count
         let all = selected + lastFront
@@ -94,7 +97,7 @@ enum Survival {
         for (position, member) in all.enumerated() {
             for k in 0..<m { normalised[position * m + k] = (objectives[member * m + k] - ideal[k]) * inverse[k] }
         }
-        directions.associate(normalised, into: &association, distances: &distance)
+        directions.associate(normalised, into: &association, distances: &distance, pool: pool)
         var nicheCount = [Int](repeating: 0, count: directionCount)
         for position in 0..<selected.count { nicheCount[association[position]] += 1 }
 

@@ -46,46 +46,69 @@ struct UnitDirections: Sendable {
     /// The direction nearest to each point (the first one on ties) and the perpendicular
     /// distance to it. `points` are normalised objective vectors, flat, all coordinates
     /// >= 0: the nearest line then has the largest projection, and d^2 = |f|^2 - (f.w)^2.
-    func associate(_ points: [Double], into association: inout [Int], distances: inout [Double]) {
+    /// With a pool, the points are shared among its threads (each point's result is the
+    /// same whichever thread computes it).
+    func associate(
+        _ points: [Double], into association: inout [Int], distances: inout [Double], pool: WorkerPool? = nil
+    ) {
         let m = objectiveCount
         let pointCount = points.count / m
         precondition(association.count == pointCount && distances.count == pointCount, "output sizes differ")
-        var broadcast = [SIMD4<Double>](repeating: .zero, count: m)
         points.withUnsafeBufferPointer { f in
-            blocks.withUnsafeBufferPointer { w in
-                broadcast.withUnsafeMutableBufferPointer { p in
-                    for position in 0..<pointCount {
-                        let point = f.baseAddress! + position * m
-                        var norm2 = 0.0
-                        for k in 0..<m {
-                            norm2 += point[k] * point[k]
-                            p[k] = SIMD4(repeating: point[k])
-                        }
-                        // Per lane, the largest projection and the first block attaining it.
-                        // Multiply, then add, in objective order: a scalar loop's rounding.
-                        var bestDots = SIMD4<Double>(repeating: -.infinity)
-                        var bestBlocks = SIMD4<Int64>(repeating: 0)
-                        var block = w.baseAddress!
-                        for index in 0..<blockCount {
-                            var dots = p[0] * block[0]
-                            for k in 1..<m { dots += p[k] * block[k] }
-                            block += m
-                            let better = dots .> bestDots
-                            bestDots.replace(with: dots, where: better)
-                            bestBlocks.replace(with: Int64(index), where: better)
-                        }
-                        var best = Int(bestBlocks[0]) * 4
-                        var bestDot = bestDots[0]
-                        for lane in 1..<4 {
-                            let index = Int(bestBlocks[lane]) * 4 + lane
-                            if bestDots[lane] > bestDot || (bestDots[lane] == bestDot && index < best) {
-                                best = index
-                                bestDot = bestDots[lane]
-                            }
-                        }
-                        association[position] = best
-                        distances[position] = max(norm2 - bestDot * bestDot, 0).squareRoot()
+            association.withUnsafeMutableBufferPointer { a in
+                distances.withUnsafeMutableBufferPointer { d in
+                    let output = AssociationOutput(association: a.baseAddress!, distances: d.baseAddress!)
+                    guard let pool, pointCount >= 16 * pool.threadCount else {
+                        associate(f.baseAddress!, 0..<pointCount, into: output)
+                        return
                     }
+                    pool.run { part in associate(f.baseAddress!, pool.range(of: part, in: pointCount), into: output) }
+                }
+            }
+        }
+    }
+
+    /// Where `associate` writes; each point's slots are written by one thread only.
+    private struct AssociationOutput: @unchecked Sendable {
+        let association: UnsafeMutablePointer<Int>
+        let distances: UnsafeMutablePointer<Double>
+    }
+
+    private func associate(_ f: UnsafePointer<Double>, _ positions: Range<Int>, into output: AssociationOutput) {
+        let m = objectiveCount
+        withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: m) { p in
+            blocks.withUnsafeBufferPointer { w in
+                for position in positions {
+                    let point = f + position * m
+                    var norm2 = 0.0
+                    for k in 0..<m {
+                        norm2 += point[k] * point[k]
+                        p[k] = SIMD4(repeating: point[k])
+                    }
+                    // Per lane, the largest projection and the first block attaining it.
+                    // Multiply, then add, in objective order: a scalar loop's rounding.
+                    var bestDots = SIMD4<Double>(repeating: -.infinity)
+                    var bestBlocks = SIMD4<Int64>(repeating: 0)
+                    var block = w.baseAddress!
+                    for index in 0..<blockCount {
+                        var dots = p[0] * block[0]
+                        for k in 1..<m { dots += p[k] * block[k] }
+                        block += m
+                        let better = dots .> bestDots
+                        bestDots.replace(with: dots, where: better)
+                        bestBlocks.replace(with: Int64(index), where: better)
+                    }
+                    var best = Int(bestBlocks[0]) * 4
+                    var bestDot = bestDots[0]
+                    for lane in 1..<4 {
+                        let index = Int(bestBlocks[lane]) * 4 + lane
+                        if bestDots[lane] > bestDot || (bestDots[lane] == bestDot && index < best) {
+                            best = index
+                            bestDot = bestDots[lane]
+                        }
+                    }
+                    output.association[position] = best
+                    output.distances[position] = max(norm2 - bestDot * bestDot, 0).squareRoot()
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import NSGA3
 
@@ -248,17 +249,46 @@ struct Knapsack: Problem {
             while clock.now - start < .microseconds(50) {}
             return Evaluation(objectives: [x[0], x[0] * x[0]])
         }
-        let genomes = (0..<64).map { [Double($0)] }
+        let genomes = (0..<64).map { HashedGenome([Double($0)]) }
         var unknown: Double? = nil
         let parallel = ParallelEvaluation.evaluate(genomes, problem: problem, threads: 4, secondsPerEvaluation: &unknown)
         var serialCost: Double? = nil
         let serial = ParallelEvaluation.evaluate(genomes, problem: problem, threads: 1, secondsPerEvaluation: &serialCost)
         #expect(parallel == serial)
-        #expect(parallel.map { $0.objectives[0] } == genomes.map { $0[0] })
+        #expect(parallel.map { $0.objectives[0] } == genomes.map { $0.genome[0] })
         #expect((unknown ?? 0) > 0 && (serialCost ?? 0) >= 50e-6)
         // A measured cost of a microsecond keeps a small batch on the calling thread.
         var cheap: Double? = 1e-6
         let small = ParallelEvaluation.evaluate(Array(genomes.prefix(8)), problem: problem, threads: 4, secondsPerEvaluation: &cheap)
         #expect(small == Array(serial.prefix(8)))
+    }
+}
+
+@Suite struct WorkerPoolTests {
+    @Test func everyPartRunsOnceAndRangesTile() throws {
+        let pool = try #require(WorkerPool.shared(threads: 3))
+        #expect(WorkerPool.shared(threads: 1) == nil)
+        let counts = Mutex([Int](repeating: 0, count: 3))
+        for _ in 0..<200 { pool.run { part in counts.withLock { $0[part] += 1 } } }
+        #expect(counts.withLock { $0 } == [200, 200, 200])
+        // Ranges cover 0..<count in order, without overlap, for counts below and above the parts.
+        for count in [0, 1, 2, 3, 7, 184] {
+            let ranges = (0..<3).map { pool.range(of: $0, in: count) }
+            #expect(ranges.flatMap { Array($0) } == Array(0..<count))
+        }
+    }
+
+    @Test func nestedAndConcurrentJobsRunEveryPart() throws {
+        let pool = try #require(WorkerPool.shared(threads: 2))
+        let total = Mutex(0)
+        // A job's own nested job runs its parts on the calling thread.
+        pool.run { _ in pool.run { _ in total.withLock { $0 += 1 } } }
+        #expect(total.withLock { $0 } == 4)
+        // Two callers at once: the second runs serially while the first holds the pool.
+        total.withLock { $0 = 0 }
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for _ in 0..<50 { pool.run { _ in total.withLock { $0 += 1 } } }
+        }
+        #expect(total.withLock { $0 } == 8 * 50 * 2)
     }
 }
