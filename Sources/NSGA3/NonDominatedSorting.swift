@@ -146,17 +146,18 @@ public enum NonDominatedSorting {
         var stairs: [Staircase] = []
         for point in order {
             let p = base + point * 3
-            // The first front that does not dominate p, by bisection: if front k dominates p,
-            // so does every earlier front (each holds a dominator of front k's members).
-            var low = 0
-            var high = fronts.count
-            while low < high {
-                let middle = (low + high) / 2
-                if stairs[middle].dominates(p[0], p[1], p[2]) { low = middle + 1 } else { high = middle }
+            // Fronts in turn (most points join the first ones); the search position found
+            // in the front that takes the point is where it is inserted.
+            var front = 0
+            var position = 0
+            while front < fronts.count {
+                position = stairs[front].lowerBound(p[1])
+                if !stairs[front].dominates(p[0], p[1], p[2], at: position) { break }
+                front += 1
             }
-            if low < fronts.count {
-                fronts[low].append(point)
-                stairs[low].insert(p[0], p[1], p[2])
+            if front < fronts.count {
+                fronts[front].append(point)
+                stairs[front].insert(p[0], p[1], p[2], at: position)
             } else {
                 fronts.append([point])
                 stairs.append(Staircase(steps: [.init(f1: p[0], f2: p[1], f3: p[2])]))
@@ -175,25 +176,22 @@ public enum NonDominatedSorting {
 
         var steps: [Step]
 
-        /// The first index with f2 >= value. Branch-free halving: the comparisons of a
-        /// front's search are unpredictable, so a conditional move beats a branch.
-        private func lowerBound(_ value: Double) -> Int {
-            steps.withUnsafeBufferPointer { steps in
-                var base = 0
-                var length = steps.count
-                while length > 1 {
-                    let half = length / 2
-                    base = steps[base + half - 1].f2 < value ? base + half : base
-                    length -= half
-                }
-                return length == 1 && steps[base].f2 < value ? base + 1 : base
+        /// The first index with f2 >= value.
+        func lowerBound(_ value: Double) -> Int {
+            var low = 0
+            var high = steps.count
+            while low < high {
+                let middle = (low + high) / 2
+                if steps[middle].f2 < value { low = middle + 1 } else { high = middle }
             }
+            return low
         }
 
         /// Whether some member q (with q1 <= x1) dominates x: q2 <= x2, q3 <= x3, q != x.
-        func dominates(_ x1: Double, _ x2: Double, _ x3: Double) -> Bool {
+        /// `position` is `lowerBound(x2)`.
+        func dominates(_ x1: Double, _ x2: Double, _ x3: Double, at position: Int) -> Bool {
             // The member with the largest f2 <= x2 has the smallest f3 among those.
-            var index = lowerBound(x2)
+            var index = position
             if index < steps.count && steps[index].f2 == x2 {
                 return steps[index].f3 < x3 || (steps[index].f3 == x3 && steps[index].f1 < x1)
             }
@@ -201,9 +199,10 @@ public enum NonDominatedSorting {
             return index >= 0 && steps[index].f3 <= x3
         }
 
-        /// Adds a point no member dominates, dropping the members it dominates in (f2, f3).
-        mutating func insert(_ x1: Double, _ x2: Double, _ x3: Double) {
-            let start = lowerBound(x2)
+        /// Adds a point no member dominates at `position` (`lowerBound(x2)`), dropping the
+        /// members it dominates in (f2, f3).
+        mutating func insert(_ x1: Double, _ x2: Double, _ x3: Double, at position: Int) {
+            let start = position
             var end = start
             while end < steps.count && steps[end].f3 >= x3 { end += 1 }
             let step = Step(f1: x1, f2: x2, f3: x3)
