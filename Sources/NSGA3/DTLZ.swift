@@ -46,7 +46,18 @@ public struct DTLZ: Problem {
     }
 
     public func evaluate(_ x: RealGenome) -> Evaluation {
+        let objectives = [Double](unsafeUninitializedCapacity: objectiveCount) { buffer, count in
+            evaluate(x, objectives: buffer, violations: UnsafeMutableBufferPointer(start: nil, count: 0))
+            count = objectiveCount
+        }
+        return Evaluation(objectives: objectives)
+    }
+
+    public func evaluate(
+        _ x: RealGenome, objectives f: UnsafeMutableBufferPointer<Double>, violations: UnsafeMutableBufferPointer<Double>
+    ) {
         precondition(x.count == variableCount, "DTLZ expects \(variableCount) variables")
+        precondition(f.count == objectiveCount && violations.isEmpty, "DTLZ writes \(objectiveCount) objectives")
         let m = objectiveCount
         var g = 0.0
         for i in (m - 1)..<x.count {
@@ -61,7 +72,6 @@ public struct DTLZ: Problem {
         // running product over the first M-1-j position variables: for DTLZ1 h = 1 - x and
         // the product of x_i (scaled by 0.5); for DTLZ2-4 h = sin θ and the product of cos θ_i,
         // θ = x^α π/2 (α = 100 for DTLZ4, 1 otherwise).
-        var f = [Double](repeating: 0, count: m)
         var product = kind == .dtlz1 ? 0.5 * (1 + g) : 1 + g
         for j in stride(from: m - 1, to: 0, by: -1) {
             let position = x[m - 1 - j]
@@ -75,7 +85,6 @@ public struct DTLZ: Problem {
             }
         }
         f[0] = product
-        return Evaluation(objectives: f)
     }
 
     /// Deb & Jain's IGD targets: where the reference directions meet the true front,

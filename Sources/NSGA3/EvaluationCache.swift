@@ -191,6 +191,61 @@ enum ParallelEvaluation {
         return results
     }
 
+    /// Evaluates `genomes` into flat arrays (`objectives` and `violations` hold room for
+    /// every genome, in order), on the pool's threads when the batch is worth it.
+    @inlinable
+    static func evaluate<P: Problem>(
+        _ genomes: [HashedGenome<P.Genome>], problem: P, threads: Int, secondsPerEvaluation: inout Double?,
+        objectives: inout [Double], violations: inout [Double]
+    ) {
+        let n = genomes.count
+        let m = problem.objectiveCount
+        let c = problem.constraintCount
+        precondition(objectives.count == n * m && violations.count == n * c, "output sizes differ")
+        let clock = ContinuousClock()
+        let start = clock.now
+        objectives.withUnsafeMutableBufferPointer { f in
+            violations.withUnsafeMutableBufferPointer { v in
+                let output = SharedRows(objectives: f.baseAddress, violations: v.baseAddress)
+                func evaluate(_ index: Int) {
+                    problem.evaluate(
+                        genomes[index].genome,
+                        objectives: UnsafeMutableBufferPointer(start: output.objectives.map { $0 + index * m }, count: m),
+                        violations: UnsafeMutableBufferPointer(start: output.violations.map { $0 + index * c }, count: c))
+                }
+                guard n > 1, let pool = WorkerPool.shared(threads: threads),
+                    secondsPerEvaluation.map({ $0 * Double(n) >= parallelThreshold }) ?? true
+                else {
+                    for index in 0..<n { evaluate(index) }
+                    if n > 0 { secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) / Double(n) }
+                    return
+                }
+                let counter = Atomic<Int>(0)
+                pool.run { _ in
+                    while true {
+                        let index = counter.add(1, ordering: .relaxed).oldValue
+                        guard index < n else { break }
+                        evaluate(index)
+                    }
+                }
+                secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) * Double(pool.threadCount) / Double(n)
+            }
+        }
+    }
+
+    /// Rows of flat output arrays; each row is written by exactly one thread.
+    @usableFromInline
+    struct SharedRows: @unchecked Sendable {
+        @usableFromInline let objectives: UnsafeMutablePointer<Double>?
+        @usableFromInline let violations: UnsafeMutablePointer<Double>?
+
+        @inlinable
+        init(objectives: UnsafeMutablePointer<Double>?, violations: UnsafeMutablePointer<Double>?) {
+            self.objectives = objectives
+            self.violations = violations
+        }
+    }
+
     /// The result buffer; each index is written by exactly one worker.
     @usableFromInline
     struct SharedOutput: @unchecked Sendable {

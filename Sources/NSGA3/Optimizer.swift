@@ -298,14 +298,28 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         let m = problem.objectiveCount
         let c = problem.constraintCount
         if cache.capacity == 0 && distinct {
-            // Nothing to look up or merge: every genome is evaluated, in order.
-            let fresh = ParallelEvaluation.evaluate(
-                genomes, problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation)
-            var batch = EvaluatedBatch(
-                capacity: genomes.count, objectiveCount: m, constraintCount: c, fresh: fresh.count, hits: 0)
-            for (index, evaluation) in fresh.enumerated() {
-                try evaluation.check(objectiveCount: m, constraintCount: c) { "\(genomes[index].genome)" }
-                batch.append(evaluation)
+            // Nothing to look up or merge: every genome is evaluated, in order, straight
+            // into the batch's flat arrays.
+            let n = genomes.count
+            var batch = EvaluatedBatch(capacity: 0, objectiveCount: m, constraintCount: c, fresh: n, hits: 0)
+            batch.objectives = [Double](repeating: 0, count: n * m)
+            batch.violations = [Double](repeating: 0, count: n * c)
+            ParallelEvaluation.evaluate(
+                genomes, problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation,
+                objectives: &batch.objectives, violations: &batch.violations)
+            batch.totalViolations.reserveCapacity(n)
+            for index in 0..<n {
+                let objectives = batch.objectives[index * m..<(index + 1) * m]
+                let violations = batch.violations[index * c..<(index + 1) * c]
+                guard objectives.allSatisfy(\.isFinite), violations.allSatisfy(\.isFinite) else {
+                    // Evaluated again for the precise complaint (a wrong shape or a non-finite value).
+                    try problem.evaluate(genomes[index].genome).check(objectiveCount: m, constraintCount: c) {
+                        "\(genomes[index].genome)"
+                    }
+                    throw .invalidEvaluation(
+                        "non-finite value in objectives \(Array(objectives)), violations \(Array(violations)) of genome \(genomes[index].genome)")
+                }
+                batch.totalViolations.append(Evaluation.totalViolation(of: violations))
             }
             return batch
         }

@@ -14,7 +14,11 @@ public struct Evaluation: Hashable, Codable, Sendable {
     }
 
     /// The sum of the positive constraint violations; 0 for a feasible genome.
-    public var totalViolation: Double {
+    public var totalViolation: Double { Self.totalViolation(of: violations) }
+
+    /// The sum of the positive values, in order.
+    @inlinable
+    static func totalViolation<Values: Collection<Double>>(of violations: Values) -> Double {
         var total = 0.0
         for value in violations where value > 0 { total += value }
         return total
@@ -35,6 +39,27 @@ public protocol Problem: Sendable {
     var constraintCount: Int { get }
     /// The objectives and constraint violations of one genome.
     func evaluate(_ genome: Genome) -> Evaluation
+
+    /// Writes the evaluation of one genome into buffers of `objectiveCount` objectives and
+    /// `constraintCount` violations. The default copies `evaluate(_:)`'s arrays; a cheap
+    /// problem evaluated millions of times can write directly and skip those arrays (the
+    /// engine uses this when it keeps no cache). Both forms must give the same values.
+    func evaluate(
+        _ genome: Genome, objectives: UnsafeMutableBufferPointer<Double>, violations: UnsafeMutableBufferPointer<Double>)
+}
+
+extension Problem {
+    public func evaluate(
+        _ genome: Genome, objectives: UnsafeMutableBufferPointer<Double>, violations: UnsafeMutableBufferPointer<Double>
+    ) {
+        let evaluation = evaluate(genome)
+        // A wrong shape is reported by the engine's check; copy what fits, mark the rest.
+        for k in objectives.indices { objectives[k] = k < evaluation.objectives.count ? evaluation.objectives[k] : .nan }
+        for k in violations.indices { violations[k] = k < evaluation.violations.count ? evaluation.violations[k] : .nan }
+        if evaluation.objectives.count != objectives.count || evaluation.violations.count != violations.count {
+            objectives[0] = .nan
+        }
+    }
 }
 
 /// A problem written as a closure, for problems that need no type of their own.

@@ -112,6 +112,21 @@ struct Knapsack: Problem {
         #expect(history.last!.hypervolume! > history[0].hypervolume!)
     }
 
+    @Test func dtlzWritesWhatItReturns() throws {
+        var random = Xoshiro256StarStar(seed: 3)
+        for kind in DTLZ.Kind.allCases {
+            let problem = try DTLZ(kind, objectives: 4)
+            for _ in 0..<20 {
+                let x = problem.variation.randomGenome(using: &random)
+                var written = [Double](repeating: .nan, count: 4)
+                written.withUnsafeMutableBufferPointer { f in
+                    problem.evaluate(x, objectives: f, violations: UnsafeMutableBufferPointer(start: nil, count: 0))
+                }
+                #expect(written == problem.evaluate(x).objectives)
+            }
+        }
+    }
+
     @Test func resultIsIdenticalForOneAndFourThreads() throws {
         var serial = try dtlzOptimizer(.dtlz1, seed: 9, threads: 1)
         var parallel = try dtlzOptimizer(.dtlz1, seed: 9, threads: 4)
@@ -220,12 +235,23 @@ struct Knapsack: Problem {
     @Test func badEvaluationsAndSettingsAreRejected() throws {
         let variation = try RealVariation(lower: [0], upper: [1])
         let nan = ClosureProblem<RealGenome>(objectives: 2) { x in Evaluation(objectives: [x[0], .nan]) }
-        #expect(throws: OptimizerError.self) {
-            try Optimizer(problem: nan, variation: variation, configuration: OptimizerConfiguration(algorithm: .nsga2, populationSize: 8))
-        }
         let short = ClosureProblem<RealGenome>(objectives: 2) { x in Evaluation(objectives: [x[0]]) }
-        #expect(throws: OptimizerError.self) {
-            try Optimizer(problem: short, variation: variation, configuration: OptimizerConfiguration(algorithm: .nsga2, populationSize: 8))
+        // With a cache, and without (evaluations then go straight into flat buffers): the
+        // same precise complaint either way.
+        for cache in [100_000, 0] {
+            let configuration = OptimizerConfiguration(algorithm: .nsga2, populationSize: 8, cacheCapacity: cache)
+            #expect {
+                try Optimizer(problem: nan, variation: variation, configuration: configuration)
+            } throws: { error in
+                guard case .invalidEvaluation(let message) = error as? OptimizerError else { return false }
+                return message.contains("non-finite")
+            }
+            #expect {
+                try Optimizer(problem: short, variation: variation, configuration: configuration)
+            } throws: { error in
+                guard case .invalidEvaluation(let message) = error as? OptimizerError else { return false }
+                return message.contains("expected 2 objectives and 0 violations, got 1 and 0")
+            }
         }
         let fine = ClosureProblem<RealGenome>(objectives: 2) { x in Evaluation(objectives: [x[0], 1 - x[0]]) }
         for bad in [
