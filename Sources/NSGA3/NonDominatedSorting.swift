@@ -144,7 +144,7 @@ public enum NonDominatedSorting {
     private static func threeObjectiveFronts(_ base: UnsafePointer<Double>, order: [Int]) -> [[Int]] {
         var fronts: [[Int]] = []
         var stairs: [Staircase] = []
-        for point in order {
+        for (rank, point) in order.enumerated() {
             let p = base + point * 3
             // Fronts in turn (most points join the first ones); the search position found
             // in the front that takes the point is where it is inserted.
@@ -159,8 +159,13 @@ public enum NonDominatedSorting {
                 fronts[front].append(point)
                 stairs[front].insert(p[0], p[1], p[2], at: position)
             } else {
-                fronts.append([point])
-                stairs.append(Staircase(steps: [.init(f1: p[0], f2: p[1], f3: p[2])]))
+                // Room for every point still to come: a front never grows by reallocation.
+                var members = [point]
+                members.reserveCapacity(order.count - rank)
+                var steps = [Staircase.Step(f1: p[0], f2: p[1], f3: p[2])]
+                steps.reserveCapacity(order.count - rank)
+                fronts.append(members)
+                stairs.append(Staircase(steps: steps))
             }
         }
         return fronts
