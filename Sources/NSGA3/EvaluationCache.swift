@@ -159,40 +159,17 @@ enum ParallelEvaluation {
     static func evaluate<P: Problem>(
         _ genomes: [HashedGenome<P.Genome>], problem: P, threads: Int, secondsPerEvaluation: inout Double?
     ) -> [Evaluation] {
-        let n = genomes.count
-        let clock = ContinuousClock()
-        let start = clock.now
-        guard n > 1, let pool = WorkerPool.shared(threads: threads),
-            secondsPerEvaluation.map({ $0 * Double(n) >= parallelThreshold }) ?? true
-        else {
-            let results = genomes.map { problem.evaluate($0.genome) }
-            if n > 0 { secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) / Double(n) }
-            return results
-        }
-        defer {
-            // Wall time times threads over-estimates the cost per evaluation slightly, which
-            // errs towards staying parallel.
-            secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) * Double(pool.threadCount) / Double(n)
-        }
-        let buffer = UnsafeMutableBufferPointer<Evaluation>.allocate(capacity: n)
-        let output = SharedOutput(base: buffer.baseAddress!)
-        let counter = Atomic<Int>(0)
-        // Threads take the next index in turn, which balances evaluations of uneven cost.
-        pool.run { _ in
-            while true {
-                let index = counter.add(1, ordering: .relaxed).oldValue
-                guard index < n else { break }
-                (output.base + index).initialize(to: problem.evaluate(genomes[index].genome))
+        [Evaluation](unsafeUninitializedCapacity: genomes.count) { buffer, initialized in
+            let output = SharedOutput(base: buffer.baseAddress)
+            forEachIndex(below: genomes.count, threads: threads, secondsPerEvaluation: &secondsPerEvaluation) { index in
+                (output.base! + index).initialize(to: problem.evaluate(genomes[index].genome))
             }
+            initialized = genomes.count
         }
-        let results = Array(buffer)
-        buffer.baseAddress!.deinitialize(count: n)
-        buffer.deallocate()
-        return results
     }
 
     /// Evaluates `genomes` into flat arrays (`objectives` and `violations` hold room for
-    /// every genome, in order), on the pool's threads when the batch is worth it.
+    /// every genome, in order), on up to `threads` threads.
     @inlinable
     static func evaluate<P: Problem>(
         _ genomes: [HashedGenome<P.Genome>], problem: P, threads: Int, secondsPerEvaluation: inout Double?,
@@ -202,35 +179,46 @@ enum ParallelEvaluation {
         let m = problem.objectiveCount
         let c = problem.constraintCount
         precondition(objectives.count == n * m && violations.count == n * c, "output sizes differ")
-        let clock = ContinuousClock()
-        let start = clock.now
         objectives.withUnsafeMutableBufferPointer { f in
             violations.withUnsafeMutableBufferPointer { v in
                 let output = SharedRows(objectives: f.baseAddress, violations: v.baseAddress)
-                func evaluate(_ index: Int) {
+                forEachIndex(below: n, threads: threads, secondsPerEvaluation: &secondsPerEvaluation) { index in
                     problem.evaluate(
                         genomes[index].genome,
                         objectives: UnsafeMutableBufferPointer(start: output.objectives.map { $0 + index * m }, count: m),
                         violations: UnsafeMutableBufferPointer(start: output.violations.map { $0 + index * c }, count: c))
                 }
-                guard n > 1, let pool = WorkerPool.shared(threads: threads),
-                    secondsPerEvaluation.map({ $0 * Double(n) >= parallelThreshold }) ?? true
-                else {
-                    for index in 0..<n { evaluate(index) }
-                    if n > 0 { secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) / Double(n) }
-                    return
-                }
-                let counter = Atomic<Int>(0)
-                pool.run { _ in
-                    while true {
-                        let index = counter.add(1, ordering: .relaxed).oldValue
-                        guard index < n else { break }
-                        evaluate(index)
-                    }
-                }
-                secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) * Double(pool.threadCount) / Double(n)
             }
         }
+    }
+
+    /// Calls `evaluate(index)` for every index below `n`: on the pool's threads, which take
+    /// the next index in turn (balancing evaluations of uneven cost), unless one thread is
+    /// asked for or the measured cost says the batch is too cheap to share.
+    @inlinable
+    static func forEachIndex(
+        below n: Int, threads: Int, secondsPerEvaluation: inout Double?, _ evaluate: (Int) -> Void
+    ) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        guard n > 1, let pool = WorkerPool.shared(threads: threads),
+            secondsPerEvaluation.map({ $0 * Double(n) >= parallelThreshold }) ?? true
+        else {
+            for index in 0..<n { evaluate(index) }
+            if n > 0 { secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) / Double(n) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        pool.run { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < n else { break }
+                evaluate(index)
+            }
+        }
+        // Wall time times threads over-estimates the cost per evaluation slightly, which
+        // errs towards staying parallel.
+        secondsPerEvaluation = OptimizerSupport.seconds(clock.now - start) * Double(pool.threadCount) / Double(n)
     }
 
     /// Rows of flat output arrays; each row is written by exactly one thread.
@@ -246,12 +234,12 @@ enum ParallelEvaluation {
         }
     }
 
-    /// The result buffer; each index is written by exactly one worker.
+    /// The result buffer; each index is written by exactly one thread.
     @usableFromInline
     struct SharedOutput: @unchecked Sendable {
-        @usableFromInline let base: UnsafeMutablePointer<Evaluation>
+        @usableFromInline let base: UnsafeMutablePointer<Evaluation>?
 
         @inlinable
-        init(base: UnsafeMutablePointer<Evaluation>) { self.base = base }
+        init(base: UnsafeMutablePointer<Evaluation>?) { self.base = base }
     }
 }

@@ -1,14 +1,15 @@
 import Foundation
 import Synchronization
 
-/// Persistent threads for the short parallel steps of a generation (evaluation, variation
-/// arithmetic, association), which last tens of microseconds: too short for a dispatch
-/// queue, whose hand-over alone costs about as much.
+/// Persistent threads for the short parallel steps of a generation (evaluation and
+/// association), which can last mere microseconds: too short for a dispatch queue, whose
+/// hand-over alone costs about as much.
 ///
-/// `run` splits a job into one part per thread; the caller's thread does part 0. Between
-/// jobs a worker spins briefly (a generation's next parallel step usually follows within
-/// microseconds), then sleeps on a condition until the next job. Which thread does which
-/// part never changes a result: callers write each item's output to its own slot.
+/// `run` posts a job of one part per thread; the calling thread and the workers claim parts
+/// in turn. Between jobs a worker polls for up to a millisecond (a generation's next
+/// parallel step usually follows within microseconds), then sleeps on a condition. Which
+/// thread does which part never changes a result: callers write each item's output to its
+/// own slot.
 @usableFromInline
 final class WorkerPool: @unchecked Sendable {
     /// Threads including the caller's, and parts per job.
