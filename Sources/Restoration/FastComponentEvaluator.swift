@@ -708,21 +708,52 @@ private final class FastForestEvaluator {
         }
         for t in 0..<hours { next(t) }
         var used = 0.0
-        while true {
-            var pick = -1
-            var bestRatio = -Double.infinity
-            for t in 0..<hours where taken[t] < slotCount[full[t]] {
-                if used + extra[t] > pool + 1e-9 { continue }
-                if ratio[t] > bestRatio {
-                    bestRatio = ratio[t]
-                    pick = t
-                }
+        let steps = taken, loads = slotCount
+        // Hours that may still take a step, in hour order: an hour leaves when its loads are
+        // all taken or its next step no longer fits (`used` only grows, and an hour's next
+        // step changes only when it is picked, so it never fits again).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: hours) { open in
+            var openCount = 0
+            for t in 0..<hours where steps[t] < loads[full[t]] {
+                open[openCount] = t
+                openCount += 1
             }
-            if pick < 0 { break }
-            let row = pooled + pick * (n + 1)
-            used += row[taken[pick] + 1] - row[taken[pick]]
-            taken[pick] += 1
-            next(pick)
+            let ceiling = pool + 1e-9
+            while openCount > 0 {
+                var pick = -1
+                var bestRatio = -Double.infinity
+                // The best of the other hours (the first on ties), to pick `pick` again
+                // without a scan while it still wins.
+                var second = -1
+                var secondRatio = -Double.infinity
+                var kept = 0
+                for x in 0..<openCount {
+                    let t = open[x]
+                    if steps[t] >= loads[full[t]] || used + extra[t] > ceiling { continue }
+                    open[kept] = t
+                    kept += 1
+                    if ratio[t] > bestRatio {
+                        second = pick
+                        secondRatio = bestRatio
+                        bestRatio = ratio[t]
+                        pick = t
+                    } else if ratio[t] > secondRatio {
+                        second = t
+                        secondRatio = ratio[t]
+                    }
+                }
+                openCount = kept
+                if pick < 0 { break }
+                // Other hours' steps do not change and only drop out as `used` grows, so
+                // `pick` wins the next scan too while it beats `second` (ties: the earlier hour).
+                repeat {
+                    let row = pooled + pick * (n + 1)
+                    used += row[steps[pick] + 1] - row[steps[pick]]
+                    steps[pick] += 1
+                    next(pick)
+                } while steps[pick] < loads[full[pick]] && used + extra[pick] <= ceiling
+                    && (ratio[pick] > secondRatio || ratio[pick] == secondRatio && (second < 0 || pick < second))
+            }
         }
         for t in 0..<hours {
             let energy = pooled[t * (n + 1) + taken[t]]
