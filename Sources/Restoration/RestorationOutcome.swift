@@ -85,7 +85,11 @@ extension RestorationOutcome {
         idleStations = idle
         var weighted = 0.0, served = 0.0, bound = 0.0
         var islands: [RestorationIsland] = []
+        // Working lists with room for every bus (no regrowth); the outcome keeps sorted copies.
         var perHourBuses = [[Int]](repeating: [], count: hourOfDay.count)
+        let busTotal = solutions.reduce(0) { $0 + $1.0.busCount }
+        for t in perHourBuses.indices { perHourBuses[t].reserveCapacity(busTotal) }
+        islands.reserveCapacity(solutions.count)
         var perHourValue = [Double](repeating: 0, count: hourOfDay.count)
         var fleetEnergy: [Int: Double] = [:]
         var stats = SolveStats()
@@ -161,6 +165,7 @@ extension RestorationOutcome {
         var alive = [Bool](repeating: true, count: n)
         var degree = (0..<n).map { start[$0 + 1] - start[$0] }
         var queue: [Int] = []
+        queue.reserveCapacity(n)
         for v in 0..<n where degree[v] <= 1 && !matters[v] && !isRoot[v] { queue.append(v) }
         var edgeAlive = closed
         while let v = queue.popLast() {
@@ -178,8 +183,10 @@ extension RestorationOutcome {
         var seen = [Bool](repeating: false, count: n)
         var member = [Bool](repeating: false, count: n)
         var stack: [Int] = []
+        stack.reserveCapacity(n)
         for root in 0..<n where isRoot[root] {
             var buses: [Int] = []
+            buses.reserveCapacity(n)
             var branches: [BusPair] = []
             stack.append(root)
             seen[root] = true
