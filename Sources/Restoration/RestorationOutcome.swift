@@ -85,10 +85,11 @@ extension RestorationOutcome {
         idleStations = idle
         var weighted = 0.0, served = 0.0, bound = 0.0
         var islands: [RestorationIsland] = []
-        // Working lists with room for every bus (no regrowth); the outcome keeps sorted copies.
-        var perHourBuses = [[Int]](repeating: [], count: hourOfDay.count)
+        // Served buses per hour in one flat working list with room for every bus (row t holds
+        // `servedCount[t]` entries); the outcome keeps sorted copies.
         let busTotal = solutions.reduce(0) { $0 + $1.0.busCount }
-        for t in perHourBuses.indices { perHourBuses[t].reserveCapacity(busTotal) }
+        var servedFlat = [Int](repeating: 0, count: hourOfDay.count * busTotal)
+        var servedCount = [Int](repeating: 0, count: hourOfDay.count)
         islands.reserveCapacity(solutions.count)
         var perHourValue = [Double](repeating: 0, count: hourOfDay.count)
         var fleetEnergy: [Int: Double] = [:]
@@ -101,7 +102,10 @@ extension RestorationOutcome {
                 for i in 0..<component.busCount where operation.pickup[i] > 1e-9 {
                     served += component.load[i][t] * operation.pickup[i]
                     perHourValue[t] += component.value(i, t) * operation.pickup[i]
-                    if component.load[i][t] > 0 { perHourBuses[t].append(component.busIDs[i]) }
+                    if component.load[i][t] > 0 {
+                        servedFlat[t * busTotal + servedCount[t]] = component.busIDs[i]
+                        servedCount[t] += 1
+                    }
                 }
             }
             for (u, unit) in component.units.enumerated() where unit.kind == .fleet {
@@ -114,8 +118,11 @@ extension RestorationOutcome {
         servedEnergyKWh = served
         upperBound = exact ? bound : nil
         self.islands = islands.sorted { $0.rootBus < $1.rootBus }
-        hours = hourOfDay.enumerated().map {
-            HourlyService(hourOfDay: $0.element, servedBuses: perHourBuses[$0.offset].sorted(), weightedEnergyKWh: perHourValue[$0.offset])
+        hours = hourOfDay.enumerated().map { t, hour in
+            let served = t * busTotal..<t * busTotal + servedCount[t]
+            servedFlat[served].sort()
+            return HourlyService(
+                hourOfDay: hour, servedBuses: Array(servedFlat[served]), weightedEnergyKWh: perHourValue[t])
         }
         fleetEnergyKWh = fleetEnergy
         self.stats = stats

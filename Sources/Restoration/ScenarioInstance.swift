@@ -95,6 +95,8 @@ struct ScenarioBase: Sendable {
     /// far side from local bus 0: both independent of the stations.
     var edges: [[ComponentEdge]] = []
     var bridges: [[ScenarioInstance.Bridge]] = []
+    /// Network bus ids of each component's local buses (shared by its instances).
+    var componentBusIDs: [[Int]] = []
     /// Name of a fleet unit per network bus.
     var fleetNames: [String] = []
 
@@ -239,6 +241,7 @@ struct ScenarioBase: Sendable {
             bridges.append(ScenarioInstance.bridges(busCount: members[id].count, edges: componentEdges))
         }
         fleetNames = busIDs.map { "fleet@\($0)" }
+        componentBusIDs = members.map { group in group.map { busIDs[$0] } }
     }
 
     /// Network bus index of a bus id, if any.
@@ -268,7 +271,7 @@ struct ScenarioBase: Sendable {
         var energyUnits: [Int] = []
         for u in units.indices where units[u].energy != nil { energyUnits.append(u) }
         var component = RestorationComponent(
-            busIDs: members[id].map { busIDs[$0] }, edges: edges[id], units: units, load: loadP[id],
+            busIDs: componentBusIDs[id], edges: edges[id], units: units, load: loadP[id],
             loadReactive: loadQ[id], weight: weight[id], rootCandidates: roots,
             energyUnits: energyUnits, hourCount: hours.count,
             minSquaredVoltage: minSquaredVoltage, maxSquaredVoltage: maxSquaredVoltage)
