@@ -70,6 +70,11 @@ final class ForestGeometry: @unchecked Sendable {
     let commonP: UnsafeMutablePointer<Double>
     let commonQ: UnsafeMutablePointer<Double>
     private let count: Int
+    /// With one root: per hour, the buses with value in the order of load ordering 0 (VOLL
+    /// weight descending, then depth, then tree order), stride n, and their counts. It
+    /// depends on the loads and the tree only. Empty with several roots.
+    let weightOrder: [Int]
+    let weightOrderCount: [Int]
 
     init(component: RestorationComponent, roots: [Int]) {
         let forest = SpanningForest(component: component, roots: roots)
@@ -112,6 +117,34 @@ final class ForestGeometry: @unchecked Sendable {
                 v = forest.parent[v]
             }
         }
+        var order: [Int] = [], orderCount: [Int] = []
+        if roots.count == 1 {
+            let hours = component.hourCount
+            order = [Int](repeating: 0, count: hours * n)
+            orderCount = [Int](repeating: 0, count: hours)
+            var keys = [Double](repeating: 0, count: n), depths = [Double](repeating: 0, count: n)
+            for t in 0..<hours {
+                var count = 0
+                for i in forest.order where forest.rootOf[i] == roots[0] && component.value(i, t) > 0 {
+                    // Insertion sort as `FastForestEvaluator.orderLoads` does it.
+                    let key = component.weight[i], d = commonP[i * n + i] + commonQ[i * n + i]
+                    var x = count
+                    while x > 0 && (key != keys[x - 1] ? key > keys[x - 1] : d < depths[x - 1]) {
+                        order[t * n + x] = order[t * n + x - 1]
+                        keys[x] = keys[x - 1]
+                        depths[x] = depths[x - 1]
+                        x -= 1
+                    }
+                    order[t * n + x] = i
+                    keys[x] = key
+                    depths[x] = d
+                    count += 1
+                }
+                orderCount[t] = count
+            }
+        }
+        weightOrder = order
+        weightOrderCount = orderCount
     }
 
     deinit {
@@ -946,7 +979,13 @@ private final class FastForestEvaluator {
             sortDepth[x] = d
             count += 1
         }
-        if ordering == 0 {
+        if ordering == 0 && !geometry.weightOrderCount.isEmpty {
+            // Known from the shared forest.
+            count = geometry.weightOrderCount[t]
+            geometry.weightOrder.withUnsafeBufferPointer { known in
+                for x in 0..<count { list[x] = known[t * n + x] }
+            }
+        } else if ordering == 0 {
             for x in 0..<treeBusCount {
                 let i = treeBuses[x]
                 if value[t * n + i] > 0 { insert(i, c.weight[i]) }
@@ -979,7 +1018,7 @@ private final class FastForestEvaluator {
 
     /// Tries to serve share `f` of bus i on top of the current state; the trial state is
     /// left in the trial buffers. False if P, Q, a voltage or a rating would not hold.
-    @inline(__always)
+    @inline(never)
     private func attempt(_ i: Int, _ f: Double, _ t: Int) -> Bool {
         let n = n, dp = f * loadP[t * n + i], dq = f * loadQ[t * n + i]
         let cap = capacity, qCap = reactiveCapacity, active = active, reactive = reactive
