@@ -37,6 +37,13 @@ struct RestorationBenchCommand: ParsableCommand {
     @Option(help: "Distinct random station sets for the fast timing.")
     var fastSets = 500
 
+    @Option(
+        help: """
+            Cap on branch-and-price nodes of the fast timing's exact no-fleet solves (quick timing \
+            runs; changes the baselines and so the fingerprint). Default: the solver's default limits.
+            """)
+    var baselineNodes: Int?
+
     @Flag(help: "Ties may not close (default: switchable).")
     var noTies = false
 
@@ -54,7 +61,7 @@ struct RestorationBenchCommand: ParsableCommand {
     var parts: [Part] = Part.allCases
 
     mutating func validate() throws {
-        guard repeats > 0, samples > 0, maxStations > 0, exactSeconds > 0, fastSets > 0 else {
+        guard repeats > 0, samples > 0, maxStations > 0, exactSeconds > 0, fastSets > 0, (baselineNodes ?? 1) > 0 else {
             throw ValidationError("counts and times must be positive")
         }
     }
@@ -107,7 +114,8 @@ struct RestorationBenchCommand: ParsableCommand {
         for k in scenarios.indices { scenarios[k].probability = 1 / Double(scenarios.count) }
         let evaluator = try RestorationEvaluator(
             system: system, scenarios: scenarios,
-            valuation: RestorationValuation(stormsPerYear: 2, usdPerWeightedKWh: 5), method: .fast)
+            valuation: RestorationValuation(stormsPerYear: 2, usdPerWeightedKWh: 5), method: .fast,
+            limits: baselineNodes.map { ExactSolveLimits(maxNodes: $0) } ?? ExactSolveLimits())
         var seen = Set<[Int]>()
         var times: [Double] = []
         // Fingerprint of every outcome (bits of the values, hourly service, fleet energy and

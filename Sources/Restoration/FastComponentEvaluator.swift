@@ -1,3 +1,5 @@
+import Foundation
+
 /// A fast, LP-free restoration heuristic for one component, for the optimisation loop.
 ///
 /// For each candidate switching (one island from the strongest root over the electrically
@@ -12,6 +14,8 @@
 struct FastComponentEvaluator {
     let component: RestorationComponent
     var pickup: PickupMode = .binary
+    /// Shared forests of this component by root (nil: each evaluation builds its own).
+    var forests: ((_ root: Int) -> ForestGeometry)? = nil
 
     func evaluate(floor: ComponentSolution?) -> ComponentSolution {
         // A component always has a root, so with no floor a forest wins.
@@ -23,8 +27,12 @@ struct FastComponentEvaluator {
     func evaluate(floorValue: Double?) -> ComponentSolution? {
         var best: ComponentSolution?
         var bestValue = floorValue
-        for forest in candidateForests() {
-            let solution = FastForestEvaluator(component: component, forest: forest, partial: pickup == .continuous).solve()
+        for roots in candidateRoots() {
+            let geometry = roots.count == 1 ? forests?(roots[0]) : nil
+            let solution = FastForestEvaluator(
+                component: component, geometry: geometry ?? ForestGeometry(component: component, roots: roots),
+                partial: pickup == .continuous
+            ).solve()
             if bestValue == nil || solution.value > bestValue! + 1e-9 {
                 best = solution
                 bestValue = solution.value
@@ -33,10 +41,10 @@ struct FastComponentEvaluator {
         return best
     }
 
-    /// Candidate spanning forests: merged (one root) and split (every grid-forming bus a root).
-    func candidateForests() -> [SpanningForest] {
+    /// Roots of the candidate spanning forests: merged (one root) and split (every
+    /// grid-forming bus a root).
+    func candidateRoots() -> [[Int]] {
         let c = component
-        var forests: [SpanningForest] = []
         // The root of the merged island: an unlimited grid-forming source if any (it never
         // runs out), else the bus with the most stored energy.
         func rank(_ bus: Int) -> (Int, Double) {
@@ -48,8 +56,102 @@ struct FastComponentEvaluator {
         let strongest = c.rootCandidates.max { rank($0) < rank($1) }!
         // One island per component: on 300 random cases, splitting the grid-forming sources
         // into islands of their own never beat merging them (measured, docs/restoration.md).
-        forests.append(SpanningForest(component: c, roots: [strongest]))
-        return forests
+        return [[strongest]]
+    }
+}
+
+/// A spanning forest with its common-path drop tables. It depends only on the component's
+/// edges and the roots, not on the units, so the evaluator shares one per (scenario,
+/// component, root) between station sets. Immutable after construction.
+final class ForestGeometry: @unchecked Sendable {
+    let forest: SpanningForest
+    /// Common-path drop coefficients: drop at bus k per kW (kVAr) drawn at bus j, for j, k
+    /// in the same tree (0 elsewhere); row-major n × n.
+    let commonP: UnsafeMutablePointer<Double>
+    let commonQ: UnsafeMutablePointer<Double>
+    private let count: Int
+    /// With one root: per hour, the buses with value in the order of load ordering 0 (VOLL
+    /// weight descending, then depth, then tree order), stride n, and their counts. It
+    /// depends on the loads and the tree only. Empty with several roots.
+    let weightOrder: [Int]
+    let weightOrderCount: [Int]
+
+    init(component: RestorationComponent, roots: [Int]) {
+        let forest = SpanningForest(component: component, roots: roots)
+        self.forest = forest
+        let n = component.busCount
+        count = n * n
+        commonP = .allocate(capacity: count)
+        commonP.initialize(repeating: 0, count: count)
+        commonQ = .allocate(capacity: count)
+        commonQ.initialize(repeating: 0, count: count)
+        // common(j, k) = path drop from the root to the lowest common ancestor of j and k:
+        // the drop along the path to k where k is an ancestor of j, inherited from the
+        // parent elsewhere (parents come first in `order`).
+        var pathP = [Double](repeating: 0, count: n), pathQ = [Double](repeating: 0, count: n)
+        for v in forest.order where forest.parent[v] >= 0 {
+            let e = component.edges[forest.parentEdge[v]]
+            pathP[v] = pathP[forest.parent[v]] + e.dropPerKW
+            pathQ[v] = pathQ[forest.parent[v]] + e.dropPerKVAr
+        }
+        var onPath = [Bool](repeating: false, count: n)
+        for j in 0..<n {
+            var v = j
+            while v >= 0 {
+                onPath[v] = true
+                v = forest.parent[v]
+            }
+            let rowP = commonP + j * n, rowQ = commonQ + j * n
+            for k in forest.order where forest.rootOf[k] == forest.rootOf[j] {
+                if onPath[k] {
+                    rowP[k] = pathP[k]
+                    rowQ[k] = pathQ[k]
+                } else if forest.parent[k] >= 0 {
+                    rowP[k] = rowP[forest.parent[k]]
+                    rowQ[k] = rowQ[forest.parent[k]]
+                }
+            }
+            v = j
+            while v >= 0 {
+                onPath[v] = false
+                v = forest.parent[v]
+            }
+        }
+        var order: [Int] = [], orderCount: [Int] = []
+        if roots.count == 1 {
+            let hours = component.hourCount
+            order = [Int](repeating: 0, count: hours * n)
+            orderCount = [Int](repeating: 0, count: hours)
+            var keys = [Double](repeating: 0, count: n), depths = [Double](repeating: 0, count: n)
+            for t in 0..<hours {
+                var count = 0
+                for i in forest.order where forest.rootOf[i] == roots[0] && component.value(i, t) > 0 {
+                    // Insertion sort as `FastForestEvaluator.orderLoads` does it.
+                    let key = component.weight[i], d = commonP[i * n + i] + commonQ[i * n + i]
+                    var x = count
+                    while x > 0 && (key != keys[x - 1] ? key > keys[x - 1] : d < depths[x - 1]) {
+                        order[t * n + x] = order[t * n + x - 1]
+                        keys[x] = keys[x - 1]
+                        depths[x] = depths[x - 1]
+                        x -= 1
+                    }
+                    order[t * n + x] = i
+                    keys[x] = key
+                    depths[x] = d
+                    count += 1
+                }
+                orderCount[t] = count
+            }
+        }
+        weightOrder = order
+        weightOrderCount = orderCount
+    }
+
+    deinit {
+        commonP.deinitialize(count: count)
+        commonP.deallocate()
+        commonQ.deinitialize(count: count)
+        commonQ.deallocate()
     }
 }
 
@@ -103,8 +205,6 @@ struct SpanningForest {
     }
 }
 
-/// The greedy on one spanning forest. Scratch memory is allocated once per evaluation and
-/// reused by every hour and every tried load, which keeps a call within tens of microseconds.
 /// The greedy on one spanning forest.
 ///
 /// All scratch memory (trial states, hour results, load orders) is allocated once per
@@ -127,14 +227,16 @@ private final class FastForestEvaluator {
     let partial: Bool
     let hasRatings: Bool
 
-    /// The two blocks that own every buffer below.
+    /// The two blocks that hold every buffer below (from `ScratchPool`), and their capacities.
     private let doubles: UnsafeMutablePointer<Double>
     private let doubleCount: Int
     private let ints: UnsafeMutablePointer<Int>
     private let intCount: Int
 
+    /// The forest and its common-path drop tables (kept alive while they are used).
+    let geometry: ForestGeometry
     /// Common-path drop coefficients: drop at bus k per kW (kVAr) drawn at bus j, for j, k
-    /// in the same tree; row-major n × n.
+    /// in the same tree; row-major n × n (owned by `geometry`).
     let commonP: UnsafeMutablePointer<Double>
     let commonQ: UnsafeMutablePointer<Double>
     /// Flat copies of the component's data, indexed [t * n + i] and [t * units + u].
@@ -237,9 +339,12 @@ private final class FastForestEvaluator {
     let losers: UnsafeMutablePointer<Int>
     let loss: UnsafeMutablePointer<Double>
 
-    init(component: RestorationComponent, forest: SpanningForest, partial: Bool) {
+    init(component: RestorationComponent, geometry: ForestGeometry, partial: Bool) {
         c = component
-        self.forest = forest
+        self.geometry = geometry
+        forest = geometry.forest
+        commonP = geometry.commonP
+        commonQ = geometry.commonQ
         self.partial = partial
         let n = component.busCount
         let units = component.units.count
@@ -260,8 +365,8 @@ private final class FastForestEvaluator {
         let logs = replays ? 2 * hours : 0
 
         // Carve the two blocks.
-        var doubleSizes: [Int] = [
-            n * n, n * n, hours * n, hours * n, hours * n, hours * u1, u1, n,  // common, loads, values, limits, ratings
+        let doubleSizes: [Int] = [
+            hours * n, hours * n, hours * n, hours * u1, u1, n,  // loads, values, limits, ratings
             n, n, n, u1, u1, u1, u1, u1, u1,  // drop, trialDrop, pickup, active..reactiveCapacity
             u1, u1, n, n,  // moved deltas, net
             u1,  // budgets
@@ -271,7 +376,7 @@ private final class FastForestEvaluator {
             logs * n * n, logs * n * u1, logs * n * u1,  // replay: drops, outputs
             logs * n * u1, logs * n * u1, logs * n * u1,  // replay: dispatch
         ]
-        var intSizes: [Int] = [
+        let intSizes: [Int] = [
             u1, u1,  // unitBus, movedRow
             n, u1, u1, u1, u1,  // tree buses, units, limited, orders
             2 * hours * n, 2 * hours,  // load orders
@@ -279,25 +384,26 @@ private final class FastForestEvaluator {
             hours, hours,  // taken, losers
             logs * n, u1,  // accepted flags, limited index
         ]
-        doubleCount = doubleSizes.reduce(0, +)
-        intCount = intSizes.reduce(0, +)
-        doubles = .allocate(capacity: doubleCount)
-        ints = .allocate(capacity: intCount)
-        ints.initialize(repeating: 0, count: intCount)
-        var d = doubles
+        let blocks = ScratchPool.shared.take(doubles: doubleSizes.reduce(0, +), ints: intSizes.reduce(0, +))
+        doubles = blocks.doubles
+        doubleCount = blocks.doubleCount
+        ints = blocks.ints
+        intCount = blocks.intCount
+        ints.update(repeating: 0, count: intSizes.reduce(0, +))
+        var d = doubles, nextDoubleSize = 0
         func nextDouble() -> UnsafeMutablePointer<Double> {
             let p = d
-            d += doubleSizes.removeFirst()
+            d += doubleSizes[nextDoubleSize]
+            nextDoubleSize += 1
             return p
         }
-        var k = ints
+        var k = ints, nextIntSize = 0
         func nextInt() -> UnsafeMutablePointer<Int> {
             let p = k
-            k += intSizes.removeFirst()
+            k += intSizes[nextIntSize]
+            nextIntSize += 1
             return p
         }
-        commonP = nextDouble()
-        commonQ = nextDouble()
         loadP = nextDouble()
         loadQ = nextDouble()
         value = nextDouble()
@@ -323,7 +429,7 @@ private final class FastForestEvaluator {
         sortKey = nextDouble()
         sortDepth = nextDouble()
         // Zeros up to here; hour results, logs and spreading scratch are written before read.
-        doubles.initialize(repeating: 0, count: d - doubles)
+        doubles.update(repeating: 0, count: d - doubles)
         slotValue = nextDouble()
         slotActive = nextDouble()
         slotReactive = nextDouble()
@@ -376,53 +482,19 @@ private final class FastForestEvaluator {
             let e = forest.parentEdge[v]
             parentRating[v] = e >= 0 ? component.edges[e].ratingKVA ?? .infinity : .infinity
         }
-        // common(j, k) = path drop from the root to the lowest common ancestor of j and k:
-        // the drop along the path to k where k is an ancestor of j, inherited from the
-        // parent elsewhere (parents come first in `order`).
-        var pathP = [Double](repeating: 0, count: n), pathQ = [Double](repeating: 0, count: n)
-        for v in forest.order where forest.parent[v] >= 0 {
-            let e = component.edges[forest.parentEdge[v]]
-            pathP[v] = pathP[forest.parent[v]] + e.dropPerKW
-            pathQ[v] = pathQ[forest.parent[v]] + e.dropPerKVAr
-        }
-        var onPath = [Bool](repeating: false, count: n)
-        for j in 0..<n {
-            var v = j
-            while v >= 0 {
-                onPath[v] = true
-                v = forest.parent[v]
-            }
-            let rowP = commonP + j * n, rowQ = commonQ + j * n
-            for k in forest.order where forest.rootOf[k] == forest.rootOf[j] {
-                if onPath[k] {
-                    rowP[k] = pathP[k]
-                    rowQ[k] = pathQ[k]
-                } else if forest.parent[k] >= 0 {
-                    rowP[k] = rowP[forest.parent[k]]
-                    rowQ[k] = rowQ[forest.parent[k]]
-                }
-            }
-            v = j
-            while v >= 0 {
-                onPath[v] = false
-                v = forest.parent[v]
-            }
-        }
     }
 
     deinit {
-        doubles.deinitialize(count: doubleCount)
-        doubles.deallocate()
-        ints.deinitialize(count: intCount)
-        ints.deallocate()
+        ScratchPool.shared.give(doubles: doubles, doubleCount, ints: ints, intCount)
     }
 
     func solve() -> ComponentSolution {
+        // The heuristic reports no voltages (all at the top of the band): one shared array.
+        let voltages = [Double](repeating: c.maxSquaredVoltage, count: n)
         var operations = (0..<hours).map { _ in
             HourOperation(
                 pickup: [Double](repeating: 0, count: n), active: [Double](repeating: 0, count: unitCount),
-                reactive: [Double](repeating: 0, count: unitCount),
-                squaredVoltage: [Double](repeating: c.maxSquaredVoltage, count: n))
+                reactive: [Double](repeating: 0, count: unitCount), squaredVoltage: voltages)
         }
         for root in forest.roots {
             prepareTree(root)
@@ -669,21 +741,52 @@ private final class FastForestEvaluator {
         }
         for t in 0..<hours { next(t) }
         var used = 0.0
-        while true {
-            var pick = -1
-            var bestRatio = -Double.infinity
-            for t in 0..<hours where taken[t] < slotCount[full[t]] {
-                if used + extra[t] > pool + 1e-9 { continue }
-                if ratio[t] > bestRatio {
-                    bestRatio = ratio[t]
-                    pick = t
-                }
+        let steps = taken, loads = slotCount
+        // Hours that may still take a step, in hour order: an hour leaves when its loads are
+        // all taken or its next step no longer fits (`used` only grows, and an hour's next
+        // step changes only when it is picked, so it never fits again).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: hours) { open in
+            var openCount = 0
+            for t in 0..<hours where steps[t] < loads[full[t]] {
+                open[openCount] = t
+                openCount += 1
             }
-            if pick < 0 { break }
-            let row = pooled + pick * (n + 1)
-            used += row[taken[pick] + 1] - row[taken[pick]]
-            taken[pick] += 1
-            next(pick)
+            let ceiling = pool + 1e-9
+            while openCount > 0 {
+                var pick = -1
+                var bestRatio = -Double.infinity
+                // The best of the other hours (the first on ties), to pick `pick` again
+                // without a scan while it still wins.
+                var second = -1
+                var secondRatio = -Double.infinity
+                var kept = 0
+                for x in 0..<openCount {
+                    let t = open[x]
+                    if steps[t] >= loads[full[t]] || used + extra[t] > ceiling { continue }
+                    open[kept] = t
+                    kept += 1
+                    if ratio[t] > bestRatio {
+                        second = pick
+                        secondRatio = bestRatio
+                        bestRatio = ratio[t]
+                        pick = t
+                    } else if ratio[t] > secondRatio {
+                        second = t
+                        secondRatio = ratio[t]
+                    }
+                }
+                openCount = kept
+                if pick < 0 { break }
+                // Other hours' steps do not change and only drop out as `used` grows, so
+                // `pick` wins the next scan too while it beats `second` (ties: the earlier hour).
+                repeat {
+                    let row = pooled + pick * (n + 1)
+                    used += row[steps[pick] + 1] - row[steps[pick]]
+                    steps[pick] += 1
+                    next(pick)
+                } while steps[pick] < loads[full[pick]] && used + extra[pick] <= ceiling
+                    && (ratio[pick] > secondRatio || ratio[pick] == secondRatio && (second < 0 || pick < second))
+            }
         }
         for t in 0..<hours {
             let energy = pooled[t * (n + 1) + taken[t]]
@@ -876,7 +979,13 @@ private final class FastForestEvaluator {
             sortDepth[x] = d
             count += 1
         }
-        if ordering == 0 {
+        if ordering == 0 && !geometry.weightOrderCount.isEmpty {
+            // Known from the shared forest.
+            count = geometry.weightOrderCount[t]
+            geometry.weightOrder.withUnsafeBufferPointer { known in
+                for x in 0..<count { list[x] = known[t * n + x] }
+            }
+        } else if ordering == 0 {
             for x in 0..<treeBusCount {
                 let i = treeBuses[x]
                 if value[t * n + i] > 0 { insert(i, c.weight[i]) }
@@ -909,7 +1018,8 @@ private final class FastForestEvaluator {
 
     /// Tries to serve share `f` of bus i on top of the current state; the trial state is
     /// left in the trial buffers. False if P, Q, a voltage or a rating would not hold.
-    @inline(__always)
+    /// Kept out of line (five call sites; inlining it measured no faster, if anything slower).
+    @inline(never)
     private func attempt(_ i: Int, _ f: Double, _ t: Int) -> Bool {
         let n = n, dp = f * loadP[t * n + i], dq = f * loadQ[t * n + i]
         let cap = capacity, qCap = reactiveCapacity, active = active, reactive = reactive
@@ -1087,5 +1197,52 @@ private final class FastForestEvaluator {
             netQ[parent] += netQ[v]
         }
         return true
+    }
+}
+
+/// Scratch blocks of the greedy, kept between evaluations: a fresh block of a few hundred kB
+/// per evaluation costs page faults (glibc maps and trims it) worth ~5 % of a call. Blocks
+/// hold plain numbers; every user writes what it reads (zeroing its own parts), so a reused
+/// block gives the same results as a new one.
+final class ScratchPool: @unchecked Sendable {
+    static let shared = ScratchPool()
+    private let lock = NSLock()
+    /// Free blocks with their capacities (initialised memory).
+    private var free: [(doubles: UnsafeMutablePointer<Double>, doubleCount: Int, ints: UnsafeMutablePointer<Int>, intCount: Int)] = []
+    /// Most free blocks kept (one per thread that evaluates concurrently is enough).
+    private let keep = 16
+
+    /// A block pair with at least the given capacities, initialised (contents unspecified),
+    /// and the capacities it has.
+    func take(doubles: Int, ints: Int) -> (
+        doubles: UnsafeMutablePointer<Double>, doubleCount: Int, ints: UnsafeMutablePointer<Int>, intCount: Int
+    ) {
+        lock.lock()
+        if let x = free.lastIndex(where: { $0.doubleCount >= doubles && $0.intCount >= ints }) {
+            let block = free.remove(at: x)
+            lock.unlock()
+            return block
+        }
+        lock.unlock()
+        let d = UnsafeMutablePointer<Double>.allocate(capacity: doubles)
+        d.initialize(repeating: 0, count: doubles)
+        let k = UnsafeMutablePointer<Int>.allocate(capacity: ints)
+        k.initialize(repeating: 0, count: ints)
+        return (d, doubles, k, ints)
+    }
+
+    /// Returns a block pair with the capacities `take` gave.
+    func give(doubles: UnsafeMutablePointer<Double>, _ doubleCount: Int, ints: UnsafeMutablePointer<Int>, _ intCount: Int) {
+        lock.lock()
+        if free.count < keep {
+            free.append((doubles, doubleCount, ints, intCount))
+            lock.unlock()
+            return
+        }
+        lock.unlock()
+        doubles.deinitialize(count: doubleCount)
+        doubles.deallocate()
+        ints.deinitialize(count: intCount)
+        ints.deallocate()
     }
 }

@@ -68,6 +68,9 @@ public final class RestorationEvaluator: @unchecked Sendable {
     private var outcomes: [OutcomeKey: RestorationOutcome] = [:]
     private var componentSolutions: [ComponentKey: (RestorationComponent, ComponentSolution)] = [:]
     private var counters = CacheStatistics()
+    /// Spanning forests with their drop tables per (scenario, component, root): they depend
+    /// on the component's branches, not on its stations, so station sets share them.
+    private var forestCache: [ForestKey: ForestGeometry] = [:]
 
     /// Cache use so far.
     public struct CacheStatistics: Sendable, Equatable {
@@ -82,6 +85,30 @@ public final class RestorationEvaluator: @unchecked Sendable {
     private struct OutcomeKey: Hashable {
         var scenario: Int
         var stations: [Int]
+    }
+
+    private struct ForestKey: Hashable {
+        var scenario: Int
+        var component: Int
+        var root: Int
+    }
+
+    /// The shared forest of component `id` of scenario `index` rooted at `root` (built once).
+    private func forest(_ index: Int, _ id: Int, _ root: Int, _ component: RestorationComponent) -> ForestGeometry {
+        let key = ForestKey(scenario: index, component: id, root: root)
+        lock.lock()
+        if let known = forestCache[key] {
+            lock.unlock()
+            return known
+        }
+        lock.unlock()
+        let built = ForestGeometry(component: component, roots: [root])
+        lock.lock()
+        defer { lock.unlock() }
+        // Another thread may have built it meanwhile: keep one (both are the same).
+        if let known = forestCache[key] { return known }
+        forestCache[key] = built
+        return built
     }
 
     private struct ComponentKey: Hashable {
@@ -194,8 +221,10 @@ public final class RestorationEvaluator: @unchecked Sendable {
             case .fast:
                 // The no-fleet solution is the floor; it is lifted into the component only if it wins.
                 let floor = baselines[index][id]?.1
-                let fast = FastComponentEvaluator(component: component, pickup: system.options.pickup)
-                    .evaluate(floorValue: floor?.value)
+                let fast = FastComponentEvaluator(
+                    component: component, pickup: system.options.pickup,
+                    forests: { self.forest(index, id, $0, component) }
+                ).evaluate(floorValue: floor?.value)
                 solution = fast ?? RestorationEvaluator.lift(floor!, into: component)
             }
             lock.lock()

@@ -85,7 +85,12 @@ extension RestorationOutcome {
         idleStations = idle
         var weighted = 0.0, served = 0.0, bound = 0.0
         var islands: [RestorationIsland] = []
-        var perHourBuses = [[Int]](repeating: [], count: hourOfDay.count)
+        // Served buses per hour in one flat working list with room for every bus (row t holds
+        // `servedCount[t]` entries); the outcome keeps sorted copies.
+        let busTotal = solutions.reduce(0) { $0 + $1.0.busCount }
+        var servedFlat = [Int](repeating: 0, count: hourOfDay.count * busTotal)
+        var servedCount = [Int](repeating: 0, count: hourOfDay.count)
+        islands.reserveCapacity(solutions.count)
         var perHourValue = [Double](repeating: 0, count: hourOfDay.count)
         var fleetEnergy: [Int: Double] = [:]
         var stats = SolveStats()
@@ -97,7 +102,10 @@ extension RestorationOutcome {
                 for i in 0..<component.busCount where operation.pickup[i] > 1e-9 {
                     served += component.load[i][t] * operation.pickup[i]
                     perHourValue[t] += component.value(i, t) * operation.pickup[i]
-                    if component.load[i][t] > 0 { perHourBuses[t].append(component.busIDs[i]) }
+                    if component.load[i][t] > 0 {
+                        servedFlat[t * busTotal + servedCount[t]] = component.busIDs[i]
+                        servedCount[t] += 1
+                    }
                 }
             }
             for (u, unit) in component.units.enumerated() where unit.kind == .fleet {
@@ -110,57 +118,89 @@ extension RestorationOutcome {
         servedEnergyKWh = served
         upperBound = exact ? bound : nil
         self.islands = islands.sorted { $0.rootBus < $1.rootBus }
-        hours = hourOfDay.enumerated().map {
-            HourlyService(hourOfDay: $0.element, servedBuses: perHourBuses[$0.offset].sorted(), weightedEnergyKWh: perHourValue[$0.offset])
+        hours = hourOfDay.enumerated().map { t, hour in
+            let served = t * busTotal..<t * busTotal + servedCount[t]
+            servedFlat[served].sort()
+            return HourlyService(
+                hourOfDay: hour, servedBuses: Array(servedFlat[served]), weightedEnergyKWh: perHourValue[t])
         }
         fleetEnergyKWh = fleetEnergy
         self.stats = stats
     }
 
     /// Islands of a component's switching, trimmed of dark dead ends.
+    ///
+    /// Flat arrays throughout (adjacency in edge order, as lists would hold it), since the
+    /// fast evaluator assembles an outcome per station set.
     static func islands(of component: RestorationComponent, _ solution: ComponentSolution) -> [RestorationIsland] {
         let n = component.busCount
         let closed = solution.closedEdges
         let isRoot = solution.rootBuses
-        // A bus matters if it is served in some hour or hosts a unit that delivers power.
+        let units = component.units
+        // A unit delivers if it has output in some hour; a bus matters if it is served in
+        // some hour or hosts a unit that delivers.
+        var delivers = [Bool](repeating: false, count: units.count)
         var matters = [Bool](repeating: false, count: n)
         for operation in solution.operations {
-            for i in 0..<n where operation.pickup[i] > 1e-9 { matters[i] = true }
-            for (u, unit) in component.units.enumerated() where operation.active[u] > 1e-6 || abs(operation.reactive[u]) > 1e-6 {
-                matters[unit.bus] = true
+            operation.pickup.withUnsafeBufferPointer { pickup in
+                for i in 0..<n where pickup[i] > 1e-9 { matters[i] = true }
+            }
+            for u in units.indices where operation.active[u] > 1e-6 || abs(operation.reactive[u]) > 1e-6 {
+                delivers[u] = true
             }
         }
-        var adjacency = [[Int]](repeating: [], count: n)
+        for u in units.indices where delivers[u] { matters[units[u].bus] = true }
+        // Adjacency of closed edges, each bus's edges in edge order.
+        var start = [Int](repeating: 0, count: n + 1)
         for (e, edge) in component.edges.enumerated() where closed[e] {
-            adjacency[edge.a].append(e)
-            adjacency[edge.b].append(e)
+            start[edge.a + 1] += 1
+            start[edge.b + 1] += 1
+        }
+        for v in 0..<n { start[v + 1] += start[v] }
+        var fill = start
+        var adjacent = [Int](repeating: 0, count: start[n])
+        for (e, edge) in component.edges.enumerated() where closed[e] {
+            adjacent[fill[edge.a]] = e
+            fill[edge.a] += 1
+            adjacent[fill[edge.b]] = e
+            fill[edge.b] += 1
+        }
+        @inline(__always) func other(_ e: Int, _ v: Int) -> Int {
+            component.edges[e].a == v ? component.edges[e].b : component.edges[e].a
         }
         // Prune dark leaves repeatedly.
         var alive = [Bool](repeating: true, count: n)
-        var degree = adjacency.map(\.count)
-        var queue = (0..<n).filter { degree[$0] <= 1 && !matters[$0] && !isRoot[$0] }
+        var degree = (0..<n).map { start[$0 + 1] - start[$0] }
+        var queue: [Int] = []
+        queue.reserveCapacity(n)
+        for v in 0..<n where degree[v] <= 1 && !matters[v] && !isRoot[v] { queue.append(v) }
         var edgeAlive = closed
         while let v = queue.popLast() {
             guard alive[v] else { continue }
             alive[v] = false
-            for e in adjacency[v] where edgeAlive[e] {
+            for x in start[v]..<start[v + 1] where edgeAlive[adjacent[x]] {
+                let e = adjacent[x]
                 edgeAlive[e] = false
-                let w = component.edges[e].a == v ? component.edges[e].b : component.edges[e].a
+                let w = other(e, v)
                 degree[w] -= 1
                 if alive[w] && degree[w] <= 1 && !matters[w] && !isRoot[w] { queue.append(w) }
             }
         }
         var islands: [RestorationIsland] = []
         var seen = [Bool](repeating: false, count: n)
+        var member = [Bool](repeating: false, count: n)
+        var stack: [Int] = []
+        stack.reserveCapacity(n)
         for root in 0..<n where isRoot[root] {
             var buses: [Int] = []
+            buses.reserveCapacity(n)
             var branches: [BusPair] = []
-            var stack = [root]
+            stack.append(root)
             seen[root] = true
             while let v = stack.popLast() {
                 buses.append(v)
-                for e in adjacency[v] where edgeAlive[e] {
-                    let w = component.edges[e].a == v ? component.edges[e].b : component.edges[e].a
+                for x in start[v]..<start[v + 1] where edgeAlive[adjacent[x]] {
+                    let w = other(adjacent[x], v)
                     if !seen[w] {
                         seen[w] = true
                         branches.append(BusPair(component.busIDs[v], component.busIDs[w]))
@@ -168,17 +208,21 @@ extension RestorationOutcome {
                     }
                 }
             }
-            let members = Set(buses)
-            let sources = component.units.enumerated().filter { u, unit in
-                members.contains(unit.bus)
-                    && (solution.operations.contains { $0.active[u] > 1e-6 || abs($0.reactive[u]) > 1e-6 }
-                        || unit.bus == root && unit.isGridForming)
-            }.map { RestorationOutcome.sourceName($0.element, component) }
-            islands.append(
-                RestorationIsland(
-                    rootBus: component.busIDs[root], buses: buses.map { component.busIDs[$0] }.sorted(),
-                    closedBranches: branches.sorted { ($0.low, $0.high) < ($1.low, $1.high) },
-                    sources: Array(Set(sources)).sorted()))
+            for v in buses { member[v] = true }
+            var sources: [String] = []
+            for u in units.indices
+            where member[units[u].bus] && (delivers[u] || units[u].bus == root && units[u].isGridForming) {
+                sources.append(RestorationOutcome.sourceName(units[u], component))
+            }
+            for v in buses { member[v] = false }
+            // Sorted, without repeats.
+            sources.sort()
+            var distinct: [String] = []
+            for name in sources where distinct.last != name { distinct.append(name) }
+            var ids = buses.map { component.busIDs[$0] }
+            ids.sort()
+            branches.sort { ($0.low, $0.high) < ($1.low, $1.high) }
+            islands.append(RestorationIsland(rootBus: component.busIDs[root], buses: ids, closedBranches: branches, sources: distinct))
         }
         return islands
     }

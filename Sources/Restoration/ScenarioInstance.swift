@@ -91,6 +91,14 @@ struct ScenarioBase: Sendable {
     var minSquaredVoltage: Double
     var maxSquaredVoltage: Double
     let network: RestorationNetwork
+    /// Edges per component (none forced closed yet), and its bridges with the buses on their
+    /// far side from local bus 0: both independent of the stations.
+    var edges: [[ComponentEdge]] = []
+    var bridges: [[ScenarioInstance.Bridge]] = []
+    /// Network bus ids of each component's local buses (shared by its instances).
+    var componentBusIDs: [[Int]] = []
+    /// Name of a fleet unit per network bus.
+    var fleetNames: [String] = []
 
     init(system: RestorationSystem, scenario: FaultScenario) throws(InputError) {
         let network = system.network
@@ -217,6 +225,23 @@ struct ScenarioBase: Sendable {
         fleet = system.fleet
         minSquaredVoltage = network.minVoltagePU * network.minVoltagePU
         maxSquaredVoltage = network.maxVoltagePU * network.maxVoltagePU
+        for id in members.indices {
+            var componentEdges: [ComponentEdge] = []
+            for k in branches[id] {
+                let branch = network.branches[k]
+                let a = localIndex[branchEnds[k].0]
+                let b = localIndex[branchEnds[k].1]
+                componentEdges.append(
+                    ComponentEdge(
+                        a: a, b: b, dropPerKW: dropScale * branch.resistanceOhm,
+                        dropPerKVAr: dropScale * branch.reactanceOhm, ratingKVA: branch.ratingKVA, branch: k,
+                        forcedClosed: false))
+            }
+            edges.append(componentEdges)
+            bridges.append(ScenarioInstance.bridges(busCount: members[id].count, edges: componentEdges))
+        }
+        fleetNames = busIDs.map { "fleet@\($0)" }
+        componentBusIDs = members.map { group in group.map { busIDs[$0] } }
     }
 
     /// Network bus index of a bus id, if any.
@@ -230,29 +255,27 @@ struct ScenarioBase: Sendable {
             let count = Double(station.count)
             units.append(
                 SourceUnit(
-                    name: "fleet@\(busIDs[station.bus])", kind: .fleet, bus: localIndex[station.bus],
-                    isGridForming: true, maxActive: hours.map { _ in count * fleet.stationPowerKW },
+                    name: fleetNames[station.bus], kind: .fleet, bus: localIndex[station.bus],
+                    isGridForming: true,
+                    maxActive: [Double](repeating: count * fleet.stationPowerKW, count: hours.count),
                     maxReactive: count * fleet.maxReactivePowerKVAr, energy: count * fleet.stationEnergyKWh,
                     sharedLimit: nil, stations: station.count))
         }
         guard units.contains(where: \.isGridForming) else { return nil }
-        var edges: [ComponentEdge] = []
-        for k in branches[id] {
-            let branch = network.branches[k]
-            let a = localIndex[branchEnds[k].0]
-            let b = localIndex[branchEnds[k].1]
-            edges.append(
-                ComponentEdge(
-                    a: a, b: b, dropPerKW: dropScale * branch.resistanceOhm, dropPerKVAr: dropScale * branch.reactanceOhm,
-                    ratingKVA: branch.ratingKVA, branch: k, forcedClosed: false))
-        }
-        let roots = Array(Set(units.filter(\.isGridForming).map(\.bus))).sorted()
+        // Root candidates: the grid-forming buses, sorted, once each.
+        let n = members[id].count
+        var isRoot = [Bool](repeating: false, count: n)
+        for unit in units where unit.isGridForming { isRoot[unit.bus] = true }
+        var roots: [Int] = []
+        for v in 0..<n where isRoot[v] { roots.append(v) }
+        var energyUnits: [Int] = []
+        for u in units.indices where units[u].energy != nil { energyUnits.append(u) }
         var component = RestorationComponent(
-            busIDs: members[id].map { busIDs[$0] }, edges: edges, units: units, load: loadP[id],
+            busIDs: componentBusIDs[id], edges: edges[id], units: units, load: loadP[id],
             loadReactive: loadQ[id], weight: weight[id], rootCandidates: roots,
-            energyUnits: units.indices.filter { units[$0].energy != nil }, hourCount: hours.count,
+            energyUnits: energyUnits, hourCount: hours.count,
             minSquaredVoltage: minSquaredVoltage, maxSquaredVoltage: maxSquaredVoltage)
-        ScenarioInstance.markForcedEdges(&component)
+        ScenarioInstance.markForcedEdges(&component, bridges: bridges[id], isRoot: isRoot)
         return component
     }
 }
@@ -308,29 +331,49 @@ struct ScenarioInstance: Sendable {
         return (byComponent, idle)
     }
 
+    /// A bridge of a component's graph and the buses on its far side from local bus 0.
+    struct Bridge: Sendable {
+        var edge: Int
+        var side: [Int]
+    }
+
     /// Fixes closed every bridge that has no grid-forming bus on one side: closing it with
     /// zero flow is always feasible, so some optimal switching has it closed.
     static func markForcedEdges(_ component: inout RestorationComponent) {
-        let n = component.busCount
+        var isRoot = [Bool](repeating: false, count: component.busCount)
+        for r in component.rootCandidates { isRoot[r] = true }
+        markForcedEdges(
+            &component, bridges: bridges(busCount: component.busCount, edges: component.edges), isRoot: isRoot)
+    }
+
+    /// `markForcedEdges` with the component's bridges known (`isRoot`: its root candidates).
+    static func markForcedEdges(_ component: inout RestorationComponent, bridges: [Bridge], isRoot: [Bool]) {
+        let totalRoots = component.rootCandidates.count
+        for bridge in bridges {
+            var inside = 0
+            for v in bridge.side where isRoot[v] { inside += 1 }
+            if inside == 0 || inside == totalRoots { component.edges[bridge.edge].forcedClosed = true }
+        }
+    }
+
+    /// The bridges of a connected graph (iterative DFS from bus 0 with low links), each with
+    /// the buses of its DFS subtree: the far side from bus 0.
+    static func bridges(busCount n: Int, edges: [ComponentEdge]) -> [Bridge] {
+        guard n > 0 else { return [] }
         var adjacency = [[(edge: Int, other: Int)]](repeating: [], count: n)
-        for (e, edge) in component.edges.enumerated() {
+        for (e, edge) in edges.enumerated() {
             adjacency[edge.a].append((e, edge.b))
             adjacency[edge.b].append((e, edge.a))
         }
-        var isRootBus = [Bool](repeating: false, count: n)
-        for r in component.rootCandidates { isRootBus[r] = true }
-        let totalRoots = component.rootCandidates.count
-        // Iterative DFS computing discovery order, low links and grid-forming counts per subtree.
         var discovery = [Int](repeating: -1, count: n)
         var low = [Int](repeating: 0, count: n)
-        var subtreeRoots = [Int](repeating: 0, count: n)
+        var size = [Int](repeating: 1, count: n)
         var parentEdge = [Int](repeating: -1, count: n)
-        var counter = 0
+        // Buses in discovery order: a subtree is a contiguous run of it.
+        var order = [0]
         var stack: [(bus: Int, next: Int)] = [(0, 0)]
         discovery[0] = 0
-        low[0] = 0
-        subtreeRoots[0] = isRootBus[0] ? 1 : 0
-        counter = 1
+        var bridges: [Bridge] = []
         while let top = stack.last {
             let v = top.bus
             if top.next < adjacency[v].count {
@@ -338,11 +381,10 @@ struct ScenarioInstance: Sendable {
                 let (e, w) = adjacency[v][top.next]
                 if e == parentEdge[v] { continue }
                 if discovery[w] < 0 {
-                    discovery[w] = counter
-                    low[w] = counter
-                    counter += 1
+                    discovery[w] = order.count
+                    low[w] = order.count
+                    order.append(w)
                     parentEdge[w] = e
-                    subtreeRoots[w] = isRootBus[w] ? 1 : 0
                     stack.append((w, 0))
                 } else {
                     low[v] = min(low[v], discovery[w])
@@ -352,16 +394,14 @@ struct ScenarioInstance: Sendable {
                 if let up = stack.last {
                     let u = up.bus
                     low[u] = min(low[u], low[v])
-                    subtreeRoots[u] += subtreeRoots[v]
+                    size[u] += size[v]
                     if low[v] > discovery[u] {
-                        // Bridge parentEdge[v]: the far side is v's subtree.
-                        let inside = subtreeRoots[v]
-                        if inside == 0 || inside == totalRoots {
-                            component.edges[parentEdge[v]].forcedClosed = true
-                        }
+                        bridges.append(
+                            Bridge(edge: parentEdge[v], side: Array(order[discovery[v]..<discovery[v] + size[v]])))
                     }
                 }
             }
         }
+        return bridges
     }
 }
