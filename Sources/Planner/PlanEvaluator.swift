@@ -245,7 +245,7 @@ public struct PlanEvaluator: Sendable {
         let feederBus = { (index: Int) in plannerCase.feeder.buses[index].number }
         let restored =
             valueInfeasibleRestoration || violations.isFeasible
-            ? try restoration.value(stations: stations.map(\.bus).sorted()) : nil
+            ? try restoration.energyValue(stations: stations.map(\.bus).sorted()) : nil
         return PlanEvaluation(
             plan: plan.description, stations: stations,
             objectives: PlanEvaluation.Objectives(
@@ -275,8 +275,8 @@ public struct PlanEvaluator: Sendable {
                     ? nil : stationAccess.averageDistanceToNearestStation(stationEdges: stationEdges)),
             restoration: (restored?.perScenario ?? []).map { s in
                 PlanEvaluation.ScenarioValue(
-                    scenario: s.scenario, probability: s.probability, servedWithPlan: s.withFleets.weightedEnergyKWh,
-                    servedWithout: s.withoutFleets.weightedEnergyKWh,
+                    scenario: s.scenario, probability: s.probability, servedWithPlan: s.withFleetsWeightedKWh,
+                    servedWithout: s.withoutFleetsWeightedKWh,
                     valueUSDPerYear: p.stormsPerYear * s.probability * s.gainWeightedKWh * p.vollUSDPerWeightedKWh)
             },
             violations: violations)

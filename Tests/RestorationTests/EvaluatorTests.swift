@@ -55,6 +55,33 @@ struct EvaluatorTests {
         #expect(evaluator.cacheStatistics.outcomeHits == 2)
     }
 
+    @Test("the value without outcomes equals the value with them, bit for bit")
+    func energyValueMatchesValue() throws {
+        var scenarios = Self.scenarios
+        for k in scenarios.indices { scenarios[k].probability = Double(k + 1) / 10 }
+        let system = RestorationReferenceCase.system()
+        // Two evaluators, so that neither path reads what the other cached.
+        let light = try RestorationEvaluator(system: system, scenarios: scenarios, valuation: Self.valuation)
+        let full = try RestorationEvaluator(system: system, scenarios: scenarios, valuation: Self.valuation)
+        for stations in [[], [25], [22], [5, 24], [17], [31, 21], [30, 30, 2], [33, 18, 25, 22]] {
+            let energy = try light.energyValue(stations: stations)
+            let value = try full.value(stations: stations)
+            #expect(energy.usdPerYear.bitPattern == value.usdPerYear.bitPattern)
+            #expect(energy.perScenario.count == value.perScenario.count)
+            for (e, v) in zip(energy.perScenario, value.perScenario) {
+                #expect(e.scenario == v.scenario && e.probability == v.probability)
+                #expect(e.withFleetsWeightedKWh.bitPattern == v.withFleets.weightedEnergyKWh.bitPattern)
+                #expect(e.withoutFleetsWeightedKWh.bitPattern == v.withoutFleets.weightedEnergyKWh.bitPattern)
+            }
+            // The light evaluator's outcomes, asked for afterwards, agree with its values.
+            for s in scenarios.indices {
+                #expect(
+                    try light.outcome(scenario: s, stations: stations).weightedEnergyKWh.bitPattern
+                        == light.weightedEnergyKWh(scenario: s, stations: stations).bitPattern)
+            }
+        }
+    }
+
     @Test("fast solutions are feasible in the reference model and below the exact bound")
     func fastIsFeasible() throws {
         let system = RestorationReferenceCase.system()
