@@ -384,12 +384,13 @@ private final class FastForestEvaluator {
             hours, hours,  // taken, losers
             logs * n, u1,  // accepted flags, limited index
         ]
-        let blocks = ScratchPool.shared.take(doubles: doubleSizes.reduce(0, +), ints: intSizes.reduce(0, +))
+        let intsUsed = intSizes.reduce(0, +)
+        let blocks = ScratchPool.shared.take(doubles: doubleSizes.reduce(0, +), ints: intsUsed)
         doubles = blocks.doubles
         doubleCount = blocks.doubleCount
         ints = blocks.ints
         intCount = blocks.intCount
-        ints.update(repeating: 0, count: intSizes.reduce(0, +))
+        ints.update(repeating: 0, count: intsUsed)
         var d = doubles, nextDoubleSize = 0
         func nextDouble() -> UnsafeMutablePointer<Double> {
             let p = d
