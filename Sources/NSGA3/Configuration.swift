@@ -179,6 +179,7 @@ public struct StoppingCriteria: Hashable, Codable, Sendable {
     }
 
     /// Whether a run with this history, generation and evaluation count should stop.
+    @usableFromInline
     func isMet(by history: [GenerationRecord], generation: Int, evaluations: Int) -> Bool {
         if let limit = maxGenerations, generation >= limit { return true }
         if let limit = maxEvaluations, evaluations >= limit { return true }

@@ -44,6 +44,8 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     /// The measured wall time of one evaluation, which decides whether a batch is worth
     /// spreading over threads (results never depend on it).
     @usableFromInline var secondsPerEvaluation: Double?
+    /// Genomes the last selection discarded: their storage is reused for the next children.
+    @usableFromInline var spareGenomes: [Genome] = []
 
     /// Starts a run: builds and evaluates the initial population (generation 0).
     ///
@@ -70,20 +72,26 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
 
         var random = Xoshiro256StarStar(seed: configuration.seed)
         var genomes = initialGenomes.map(HashedGenome.init)
-        var seen = Set(genomes)
+        // The engine's own set, not `Set`: a `Set` of a generic element costs a runtime
+        // conformance lookup (about 0.2 ms) on first use.
+        var seen = GenomeSet<Genome>(capacity: n)
+        var distinct = true
+        for genome in genomes where !seen.insert(genome) { distinct = false }
         var attempts = 0
         while genomes.count < n {
             let genome = HashedGenome(variation.randomGenome(using: &random))
             attempts += 1
-            if !configuration.eliminateDuplicates || attempts > 100 * n || seen.insert(genome).inserted {
+            let isNew = seen.insert(genome)
+            if !configuration.eliminateDuplicates || attempts > 100 * n || isNew {
                 genomes.append(genome)
+                if !isNew { distinct = false }
             }
         }
         var cache = EvaluationCache<Genome>(capacity: configuration.cacheCapacity)
         var cost: Double? = nil
         let batch = try Self.evaluate(
             genomes, problem: problem, threads: configuration.threads, cache: &cache,
-            distinct: Set(genomes).count == genomes.count, secondsPerEvaluation: &cost)
+            distinct: distinct, secondsPerEvaluation: &cost)
         secondsPerEvaluation = cost
         populationKeys = []
         storedState = OptimizerState(
@@ -141,6 +149,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     }
 
     /// Whether `criteria` are met by the current state.
+    @inlinable
     public func isFinished(_ criteria: StoppingCriteria) -> Bool {
         criteria.isMet(by: storedState.records, generation: storedState.completedGenerations,
                        evaluations: storedState.evaluationCount)
@@ -166,23 +175,34 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     // MARK: Results
 
     /// The current population.
+    @inlinable
     public var population: [Solution<Genome>] {
-        storedState.genomes.indices.map(solution)
+        solutions(storedState.genomes.indices)
     }
 
     /// The feasible non-dominated members of the current population.
+    @inlinable
     public var nonDominated: [Solution<Genome>] {
-        storedState.frontMembers.map(solution)
+        solutions(storedState.frontMembers)
     }
 
-    private func solution(_ index: Int) -> Solution<Genome> {
+    /// The listed members as solutions. A loop, not `map` with a closure: a closure that
+    /// captures `self` makes the runtime build the optimiser's type metadata on first use,
+    /// about 0.1 ms of conformance lookups.
+    @inlinable
+    func solutions(_ members: some Sequence<Int>) -> [Solution<Genome>] {
         let m = storedState.objectiveCount
         let c = storedState.constraintCount
-        return Solution(
-            genome: storedState.genomes[index],
-            objectives: Array(storedState.objectives[index * m..<(index + 1) * m]),
-            violations: Array(storedState.violations[index * c..<(index + 1) * c]),
-            totalViolation: storedState.totalViolations[index], rank: storedState.ranks[index])
+        var result: [Solution<Genome>] = []
+        result.reserveCapacity(members.underestimatedCount)
+        for index in members {
+            result.append(Solution(
+                genome: storedState.genomes[index],
+                objectives: Array(storedState.objectives[index * m..<(index + 1) * m]),
+                violations: Array(storedState.violations[index * c..<(index + 1) * c]),
+                totalViolation: storedState.totalViolations[index], rank: storedState.ranks[index]))
+        }
+        return result
     }
 
     // MARK: Generation steps
@@ -191,7 +211,7 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
     /// population member or an earlier child is dropped, for up to 100 rounds of matings.
     /// `distinct` tells whether the offspring are certainly all different.
     @inlinable
-    func makeOffspring(random: inout Xoshiro256StarStar) -> (offspring: [HashedGenome<Genome>], distinct: Bool) {
+    mutating func makeOffspring(random: inout Xoshiro256StarStar) -> (offspring: [HashedGenome<Genome>], distinct: Bool) {
         let n = configuration.populationSize
         let eliminate = configuration.eliminateDuplicates
         var offspring: [HashedGenome<Genome>] = []
@@ -205,10 +225,13 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         while offspring.count < n {
             let first = selectParent(deck.draw(&random), deck.draw(&random))
             let second = selectParent(deck.draw(&random), deck.draw(&random))
-            let children = variation.offspring(
-                of: storedState.genomes[first], and: storedState.genomes[second], using: &random)
-            let child1 = HashedGenome(children.0)
-            let child2 = HashedGenome(children.1)
+            var genome1 = spareGenomes.popLast() ?? storedState.genomes[first]
+            var genome2 = spareGenomes.popLast() ?? storedState.genomes[second]
+            variation.offspring(
+                of: storedState.genomes[first], and: storedState.genomes[second], into: &genome1, &genome2,
+                using: &random)
+            let child1 = HashedGenome(genome1)
+            let child2 = HashedGenome(genome2)
             matings += 1
             let acceptAll = !eliminate || matings > 50 * n
             if acceptAll || seen.insert(child1) { offspring.append(child1) }
@@ -263,6 +286,12 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
             pool: WorkerPool.shared(threads: configuration.threads))
         populationKeys = outcome.survivors.map { $0 < parents.count ? parents[$0] : offspring[$0 - parents.count] }
         storedState.genomes = populationKeys.map(\.genome)
+        var survives = [Bool](repeating: false, count: parents.count + offspring.count)
+        for member in outcome.survivors { survives[member] = true }
+        spareGenomes.removeAll(keepingCapacity: true)
+        for (member, kept) in survives.enumerated() where !kept {
+            spareGenomes.append(member < parents.count ? parents[member].genome : offspring[member - parents.count].genome)
+        }
         OptimizerSupport.gather(
             outcome, objectives: objectives, violations: violations, totals: totals,
             objectiveCount: storedState.objectiveCount, constraintCount: storedState.constraintCount,

@@ -56,6 +56,15 @@ public struct Solution<Genome: Hashable & Codable & Sendable>: Hashable, Codable
 
     /// Whether every constraint is satisfied.
     public var isFeasible: Bool { totalViolation == 0 }
+
+    @usableFromInline
+    init(genome: Genome, objectives: [Double], violations: [Double], totalViolation: Double, rank: Int) {
+        self.genome = genome
+        self.objectives = objectives
+        self.violations = violations
+        self.totalViolation = totalViolation
+        self.rank = rank
+    }
 }
 
 /// Everything a run needs to continue: save it after any generation (it is `Codable`),

@@ -14,6 +14,21 @@ public protocol Variation: Sendable {
     func offspring(
         of first: Genome, and second: Genome, using random: inout Xoshiro256StarStar
     ) -> (Genome, Genome)
+    /// The same children as `offspring(of:and:using:)`, written over `child1` and `child2`,
+    /// whose storage may be reused (the engine passes genomes it has discarded).
+    func offspring(
+        of first: Genome, and second: Genome, into child1: inout Genome, _ child2: inout Genome,
+        using random: inout Xoshiro256StarStar)
+}
+
+extension Variation {
+    /// Replaces the children with `offspring(of:and:using:)`'s.
+    public func offspring(
+        of first: Genome, and second: Genome, into child1: inout Genome, _ child2: inout Genome,
+        using random: inout Xoshiro256StarStar
+    ) {
+        (child1, child2) = offspring(of: first, and: second, using: &random)
+    }
 }
 
 /// Simulated binary crossover and polynomial mutation on bounded real variables, as in
@@ -74,15 +89,27 @@ public struct RealVariation: Variation {
     public func offspring(
         of first: RealGenome, and second: RealGenome, using random: inout Xoshiro256StarStar
     ) -> (RealGenome, RealGenome) {
-        precondition(first.count == lower.count && second.count == lower.count, "genome length differs from the bounds")
         var child1 = first
         var child2 = second
+        offspring(of: first, and: second, into: &child1, &child2, using: &random)
+        return (child1, child2)
+    }
+
+    public func offspring(
+        of first: RealGenome, and second: RealGenome, into child1: inout RealGenome, _ child2: inout RealGenome,
+        using random: inout Xoshiro256StarStar
+    ) {
+        precondition(first.count == lower.count && second.count == lower.count, "genome length differs from the bounds")
+        // Copied into the given arrays: no allocation when they are unshared and large enough.
+        child1.removeAll(keepingCapacity: true)
+        child1.append(contentsOf: first)
+        child2.removeAll(keepingCapacity: true)
+        child2.append(contentsOf: second)
         if random.uniform() <= crossoverProbability {
             simulatedBinaryCrossover(&child1, &child2, using: &random)
         }
         polynomialMutation(&child1, using: &random)
         polynomialMutation(&child2, using: &random)
-        return (child1, child2)
     }
 
     /// Bounded SBX (Deb & Agrawal 1995; Deb's NSGA-II code). Parents closer than a
@@ -92,6 +119,11 @@ public struct RealVariation: Variation {
     ) {
         let exponent = 1 / (crossoverEta + 1)
         let power = FixedPower(crossoverEta + 1)
+        // alpha = 2 - 1/beta^(eta+1) rounds to exactly 2 once beta^(eta+1) >= 2^53. A
+        // bound's distance of at least `farRatio` times the parents' gap makes beta exceed
+        // 2^(53/(eta+1)) by a margin (5 % of beta - 1) that no rounding closes, so alpha is
+        // then 2 without computing beta.
+        let farRatio = 1.05 * (pow(2, 53 / (crossoverEta + 1)) - 1) / 2
         // Raw buffers: one uniqueness check per child instead of one per write.
         child1.withUnsafeMutableBufferPointer { first in
             child2.withUnsafeMutableBufferPointer { second in
@@ -105,12 +137,19 @@ public struct RealVariation: Variation {
                     let y1 = min(parent1, parent2)
                     let y2 = max(parent1, parent2)
                     let u = random.uniform()
-                    func spreadFactor(_ beta: Double) -> Double {
-                        let alpha = 2 - 1 / power(beta)
-                        return u <= 1 / alpha ? pow(u * alpha, exponent) : pow(1 / (2 - u * alpha), exponent)
+                    let gap = y2 - y1
+                    func alpha(boundDistance: Double) -> Double {
+                        boundDistance >= farRatio * gap ? 2 : 2 - 1 / power(1 + 2 * boundDistance / gap)
                     }
-                    let betaLow = spreadFactor(1 + 2 * (y1 - low) / (y2 - y1))
-                    let betaHigh = spreadFactor(1 + 2 * (high - y2) / (y2 - y1))
+                    func spreadFactor(_ alpha: Double) -> Double {
+                        u <= 1 / alpha ? pow(u * alpha, exponent) : pow(1 / (2 - u * alpha), exponent)
+                    }
+                    // Parents far from both bounds give both sides alpha = 2, and one `pow`
+                    // serves both.
+                    let alphaLow = alpha(boundDistance: y1 - low)
+                    let alphaHigh = alpha(boundDistance: high - y2)
+                    let betaLow = spreadFactor(alphaLow)
+                    let betaHigh = alphaHigh == alphaLow ? betaLow : spreadFactor(alphaHigh)
                     let c1 = min(max(0.5 * ((y1 + y2) - betaLow * (y2 - y1)), low), high)
                     let c2 = min(max(0.5 * ((y1 + y2) + betaHigh * (y2 - y1)), low), high)
                     if random.uniform() <= 0.5 {

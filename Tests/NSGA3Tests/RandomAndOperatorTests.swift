@@ -129,4 +129,71 @@ import Testing
         #expect(throws: OptimizerError.self) { try RealVariation(lower: [1], upper: [0]) }
         #expect(abs(RealVariation.power(1.1, 31) - pow(1.1, 31)) <= 1e-14 * pow(1.1, 31))
     }
+
+    /// Deb's bounded SBX as written (one `pow` per side, beta always computed): the
+    /// operator's shortcuts (alpha = 2 far from the bounds, one `pow` for equal alphas)
+    /// must give the same children bit for bit.
+    static func textbookCrossover(
+        _ variation: RealVariation, _ a: [Double], _ b: [Double], using random: inout Xoshiro256StarStar
+    ) -> ([Double], [Double]) {
+        var first = a
+        var second = b
+        let eta = variation.crossoverEta
+        for index in a.indices {
+            guard random.uniform() <= 0.5 else { continue }
+            let (low, high) = (variation.lower[index], variation.upper[index])
+            guard abs(first[index] - second[index]) > 1e-14 * (high - low) else { continue }
+            let y1 = min(first[index], second[index])
+            let y2 = max(first[index], second[index])
+            let u = random.uniform()
+            func spread(_ beta: Double) -> Double {
+                let alpha = 2 - 1 / RealVariation.power(beta, eta + 1)
+                return u <= 1 / alpha ? pow(u * alpha, 1 / (eta + 1)) : pow(1 / (2 - u * alpha), 1 / (eta + 1))
+            }
+            let betaLow = spread(1 + 2 * (y1 - low) / (y2 - y1))
+            let betaHigh = spread(1 + 2 * (high - y2) / (y2 - y1))
+            let c1 = min(max(0.5 * ((y1 + y2) - betaLow * (y2 - y1)), low), high)
+            let c2 = min(max(0.5 * ((y1 + y2) + betaHigh * (y2 - y1)), low), high)
+            if random.uniform() <= 0.5 { (first[index], second[index]) = (c2, c1) } else { (first[index], second[index]) = (c1, c2) }
+        }
+        return (first, second)
+    }
+
+    @Test(arguments: [0.0, 1, 2.5, 5, 15, 30, 100, 1000])
+    func crossoverMatchesTheTextbookFormulaBitForBit(eta: Double) throws {
+        let variation = try RealVariation(lower: [0, -3, 1e-9, -1e6], upper: [1, 7, 2e-9, 1e6], crossoverEta: eta)
+        var random = Xoshiro256StarStar(seed: 11)
+        for trial in 0..<4000 {
+            // Parents spread out, close together, or close to a bound.
+            var a = variation.randomGenome(using: &random)
+            var b = variation.randomGenome(using: &random)
+            for index in a.indices where trial % 3 != 0 {
+                let range = variation.upper[index] - variation.lower[index]
+                let scale = trial % 3 == 1 ? 1e-3 : 1e-9
+                if trial % 7 == 0 { a[index] = variation.lower[index] + random.uniform() * scale * range }
+                b[index] = min(max(a[index] + (random.uniform() - 0.5) * scale * range, variation.lower[index]), variation.upper[index])
+            }
+            var expectedRandom = random
+            let expected = Self.textbookCrossover(variation, a, b, using: &expectedRandom)
+            var (c, d) = (a, b)
+            variation.simulatedBinaryCrossover(&c, &d, using: &random)
+            #expect(c.map(\.bitPattern) == expected.0.map(\.bitPattern) && d.map(\.bitPattern) == expected.1.map(\.bitPattern))
+            #expect(random == expectedRandom)
+        }
+    }
+
+    @Test func offspringIntoReusedGenomesEqualsFreshOffspring() throws {
+        let variation = try RealVariation(lower: [0, 0, 0], upper: [1, 2, 3])
+        var random = Xoshiro256StarStar(seed: 3)
+        var spare1: [Double] = [9, 9, 9, 9, 9]
+        var spare2: [Double] = []
+        for _ in 0..<200 {
+            let a = variation.randomGenome(using: &random)
+            let b = variation.randomGenome(using: &random)
+            var copy = random
+            let fresh = variation.offspring(of: a, and: b, using: &copy)
+            variation.offspring(of: a, and: b, into: &spare1, &spare2, using: &random)
+            #expect(spare1 == fresh.0 && spare2 == fresh.1 && random == copy)
+        }
+    }
 }
