@@ -337,18 +337,27 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
                 genomes, problem: problem, threads: threads, secondsPerEvaluation: &secondsPerEvaluation,
                 objectives: &batch.objectives, violations: &batch.violations)
             batch.totalViolations.reserveCapacity(n)
-            for index in 0..<n {
-                let objectives = batch.objectives[index * m..<(index + 1) * m]
-                let violations = batch.violations[index * c..<(index + 1) * c]
-                guard objectives.allSatisfy(\.isFinite), violations.allSatisfy(\.isFinite) else {
-                    // Evaluated again for the precise complaint (a wrong shape or a non-finite value).
-                    try problem.evaluate(genomes[index].genome).check(objectiveCount: m, constraintCount: c) {
-                        "\(genomes[index].genome)"
+            let allFinite = batch.objectives.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) }
+                && batch.violations.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) }
+            if !allFinite {
+                for index in 0..<n {
+                    let objectives = batch.objectives[index * m..<(index + 1) * m]
+                    let violations = batch.violations[index * c..<(index + 1) * c]
+                    guard objectives.allSatisfy(\.isFinite), violations.allSatisfy(\.isFinite) else {
+                        // Evaluated again for the precise complaint (a wrong shape or a non-finite value).
+                        try problem.evaluate(genomes[index].genome).check(objectiveCount: m, constraintCount: c) {
+                            "\(genomes[index].genome)"
+                        }
+                        throw .invalidEvaluation(
+                            "non-finite value in objectives \(Array(objectives)), violations \(Array(violations)) of genome \(genomes[index].genome)")
                     }
-                    throw .invalidEvaluation(
-                        "non-finite value in objectives \(Array(objectives)), violations \(Array(violations)) of genome \(genomes[index].genome)")
                 }
-                batch.totalViolations.append(Evaluation.totalViolation(of: violations))
+            }
+            batch.violations.withUnsafeBufferPointer { violations in
+                for index in 0..<n {
+                    batch.totalViolations.append(
+                        Evaluation.totalViolation(of: UnsafeBufferPointer(rebasing: violations[index * c..<(index + 1) * c])))
+                }
             }
             return batch
         }
@@ -511,9 +520,16 @@ enum OptimizerSupport {
     ) {
         newObjectives.removeAll(keepingCapacity: true)
         newViolations.removeAll(keepingCapacity: true)
-        for member in outcome.survivors {
-            newObjectives += objectives[member * m..<(member + 1) * m]
-            newViolations += violations[member * c..<(member + 1) * c]
+        // From raw buffers: an array slice per member would retain and release the array.
+        objectives.withUnsafeBufferPointer { source in
+            for member in outcome.survivors {
+                newObjectives.append(contentsOf: UnsafeBufferPointer(rebasing: source[member * m..<(member + 1) * m]))
+            }
+        }
+        violations.withUnsafeBufferPointer { source in
+            for member in outcome.survivors {
+                newViolations.append(contentsOf: UnsafeBufferPointer(rebasing: source[member * c..<(member + 1) * c]))
+            }
         }
         newTotals = outcome.survivors.map { totals[$0] }
         ranks = outcome.ranks

@@ -76,6 +76,10 @@ struct UnitDirections: Sendable {
 
     private func associate(_ f: UnsafePointer<Double>, _ positions: Range<Int>, into output: AssociationOutput) {
         let m = objectiveCount
+        if m == 3 {
+            associateThreeObjectives(f, positions, into: output)
+            return
+        }
         withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: m) { p in
             blocks.withUnsafeBufferPointer { w in
                 for position in positions {
@@ -98,19 +102,78 @@ struct UnitDirections: Sendable {
                         bestDots.replace(with: dots, where: better)
                         bestBlocks.replace(with: Int64(index), where: better)
                     }
-                    var best = Int(bestBlocks[0]) * 4
-                    var bestDot = bestDots[0]
-                    for lane in 1..<4 {
-                        let index = Int(bestBlocks[lane]) * 4 + lane
-                        if bestDots[lane] > bestDot || (bestDots[lane] == bestDot && index < best) {
-                            best = index
-                            bestDot = bestDots[lane]
-                        }
-                    }
-                    output.association[position] = best
-                    output.distances[position] = max(norm2 - bestDot * bestDot, 0).squareRoot()
+                    Self.store(bestDots, bestBlocks, norm2, at: position, into: output)
                 }
             }
         }
+    }
+
+    /// `associate` for three objectives: the point in registers and two points per pass
+    /// over the directions, which doubles the independent work per loaded block. Each point
+    /// gets exactly the operations of the general loop.
+    private func associateThreeObjectives(_ f: UnsafePointer<Double>, _ positions: Range<Int>, into output: AssociationOutput) {
+        blocks.withUnsafeBufferPointer { w in
+            var position = positions.lowerBound
+            while position + 1 < positions.upperBound {
+                let a = f + position * 3
+                let b = a + 3
+                let (a0, a1, a2) = (SIMD4(repeating: a[0]), SIMD4(repeating: a[1]), SIMD4(repeating: a[2]))
+                let (b0, b1, b2) = (SIMD4(repeating: b[0]), SIMD4(repeating: b[1]), SIMD4(repeating: b[2]))
+                var bestA = SIMD4<Double>(repeating: -.infinity)
+                var bestB = bestA
+                var blockA = SIMD4<Int64>(repeating: 0)
+                var blockB = blockA
+                var block = w.baseAddress!
+                for index in 0..<Int64(blockCount) {
+                    let (w0, w1, w2) = (block[0], block[1], block[2])
+                    block += 3
+                    let dotsA = a0 * w0 + a1 * w1 + a2 * w2
+                    let dotsB = b0 * w0 + b1 * w1 + b2 * w2
+                    let betterA = dotsA .> bestA
+                    let betterB = dotsB .> bestB
+                    bestA.replace(with: dotsA, where: betterA)
+                    bestB.replace(with: dotsB, where: betterB)
+                    blockA.replace(with: index, where: betterA)
+                    blockB.replace(with: index, where: betterB)
+                }
+                Self.store(bestA, blockA, a[0] * a[0] + a[1] * a[1] + a[2] * a[2], at: position, into: output)
+                Self.store(bestB, blockB, b[0] * b[0] + b[1] * b[1] + b[2] * b[2], at: position + 1, into: output)
+                position += 2
+            }
+            if position < positions.upperBound {
+                let a = f + position * 3
+                let (a0, a1, a2) = (SIMD4(repeating: a[0]), SIMD4(repeating: a[1]), SIMD4(repeating: a[2]))
+                var bestA = SIMD4<Double>(repeating: -.infinity)
+                var blockA = SIMD4<Int64>(repeating: 0)
+                var block = w.baseAddress!
+                for index in 0..<Int64(blockCount) {
+                    let dotsA = a0 * block[0] + a1 * block[1] + a2 * block[2]
+                    block += 3
+                    let betterA = dotsA .> bestA
+                    bestA.replace(with: dotsA, where: betterA)
+                    blockA.replace(with: index, where: betterA)
+                }
+                Self.store(bestA, blockA, a[0] * a[0] + a[1] * a[1] + a[2] * a[2], at: position, into: output)
+            }
+        }
+    }
+
+    /// Writes a point's direction (the first index among the lanes' best) and distance.
+    @inline(__always)
+    private static func store(
+        _ bestDots: SIMD4<Double>, _ bestBlocks: SIMD4<Int64>, _ norm2: Double, at position: Int,
+        into output: AssociationOutput
+    ) {
+        var best = Int(bestBlocks[0]) * 4
+        var bestDot = bestDots[0]
+        for lane in 1..<4 {
+            let index = Int(bestBlocks[lane]) * 4 + lane
+            if bestDots[lane] > bestDot || (bestDots[lane] == bestDot && index < best) {
+                best = index
+                bestDot = bestDots[lane]
+            }
+        }
+        output.association[position] = best
+        output.distances[position] = max(norm2 - bestDot * bestDot, 0).squareRoot()
     }
 }
