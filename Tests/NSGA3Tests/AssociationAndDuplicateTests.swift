@@ -30,7 +30,8 @@ import Testing
         var random = Xoshiro256StarStar(seed: 11)
         var flat: [Double] = []
         var rows: [[Double]] = []
-        for row in 0..<200 {
+        // An odd count: the three-objective kernel takes points in pairs and one alone.
+        for row in 0..<201 {
             // Row 0 at the ideal point (every projection 0: direction 0); row 1 on an axis;
             // the rest random, some exactly along a reference direction.
             var point = (0..<objectives).map { _ in random.uniform() * 2 }
