@@ -43,14 +43,18 @@ struct HashedGenome<Genome: Hashable>: Hashable {
 
 extension HashedGenome: Sendable where Genome: Sendable {}
 
-/// A set of genomes for duplicate elimination within a generation. It keys on the hashes
-/// the genomes carry, so no genome is hashed again (open addressing, linear probing, at
-/// most half full).
+/// A set of genomes for duplicate elimination within a generation. It holds references
+/// (the caller's indices of the genomes) with their hashes, not copies, so inserting
+/// retains nothing and no genome is hashed again (open addressing, linear probing, at most
+/// half full).
 @usableFromInline
-struct GenomeSet<Genome: Hashable> {
-    /// 1 + the index in `members` of the genome in each slot; 0 for an empty slot.
+struct GenomeSet {
+    /// 1 + the reference of the genome in each slot; 0 for an empty slot.
     @usableFromInline var slots: [Int]
-    @usableFromInline var members: [HashedGenome<Genome>] = []
+    /// The hash of the genome in each slot.
+    @usableFromInline var hashes: [Int]
+    /// The number of members.
+    @usableFromInline var count = 0
 
     /// An empty set with room for `capacity` genomes before it grows.
     @inlinable
@@ -58,32 +62,39 @@ struct GenomeSet<Genome: Hashable> {
         var size = 16
         while size < 2 * capacity { size *= 2 }
         slots = [Int](repeating: 0, count: size)
-        members.reserveCapacity(capacity)
+        hashes = [Int](repeating: 0, count: size)
     }
 
-    /// Inserts `genome`; returns whether it was new.
+    /// Inserts the genome with `hash` under `reference` unless a member equal to it is
+    /// there; `isEqual(member)` compares it with the member of that reference. Returns
+    /// whether it was inserted.
     @inlinable
-    mutating func insert(_ genome: HashedGenome<Genome>) -> Bool {
-        if 2 * (members.count + 1) > slots.count { grow() }
+    mutating func insert(hash: Int, reference: Int, isEqual: (Int) -> Bool) -> Bool {
+        if 2 * (count + 1) > slots.count { grow() }
         let mask = slots.count - 1
-        var slot = genome.hash & mask
+        var slot = hash & mask
         while slots[slot] != 0 {
-            if members[slots[slot] - 1] == genome { return false }
+            if hashes[slot] == hash && isEqual(slots[slot] - 1) { return false }
             slot = (slot + 1) & mask
         }
-        members.append(genome)
-        slots[slot] = members.count
+        slots[slot] = reference + 1
+        hashes[slot] = hash
+        count += 1
         return true
     }
 
     @inlinable
     mutating func grow() {
-        slots = [Int](repeating: 0, count: 2 * slots.count)
+        let oldSlots = slots
+        let oldHashes = hashes
+        slots = [Int](repeating: 0, count: 2 * oldSlots.count)
+        hashes = [Int](repeating: 0, count: 2 * oldSlots.count)
         let mask = slots.count - 1
-        for (index, member) in members.enumerated() {
-            var slot = member.hash & mask
+        for index in oldSlots.indices where oldSlots[index] != 0 {
+            var slot = oldHashes[index] & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = index + 1
+            slots[slot] = oldSlots[index]
+            hashes[slot] = oldHashes[index]
         }
     }
 }

@@ -74,14 +74,18 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         var genomes = initialGenomes.map(HashedGenome.init)
         // The engine's own set, not `Set`: a `Set` of a generic element costs a runtime
         // conformance lookup (about 0.2 ms) on first use.
-        var seen = GenomeSet<Genome>(capacity: n)
+        var seen = GenomeSet(capacity: n)
         var distinct = true
-        for genome in genomes where !seen.insert(genome) { distinct = false }
+        for (index, genome) in genomes.enumerated()
+        where !seen.insert(hash: genome.hash, reference: index, isEqual: { genomes[$0] == genome }) {
+            distinct = false
+        }
         var attempts = 0
         while genomes.count < n {
             let genome = HashedGenome(variation.randomGenome(using: &random))
             attempts += 1
-            let isNew = seen.insert(genome)
+            // Referenced by the index it takes when appended (every new genome is).
+            let isNew = seen.insert(hash: genome.hash, reference: genomes.count, isEqual: { genomes[$0] == genome })
             if !configuration.eliminateDuplicates || attempts > 100 * n || isNew {
                 genomes.append(genome)
                 if !isNew { distinct = false }
@@ -216,8 +220,15 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
         let eliminate = configuration.eliminateDuplicates
         var offspring: [HashedGenome<Genome>] = []
         offspring.reserveCapacity(n)
-        var seen = GenomeSet<Genome>(capacity: eliminate ? populationKeys.count + n : 0)
-        if eliminate { for key in populationKeys { _ = seen.insert(key) } }
+        // References: below `parentCount` a population member, from there on an offspring
+        // (by the index an accepted child takes when appended).
+        let parentCount = populationKeys.count
+        var seen = GenomeSet(capacity: eliminate ? parentCount + n : 0)
+        if eliminate {
+            for (index, key) in populationKeys.enumerated() {
+                _ = seen.insert(hash: key.hash, reference: index, isEqual: { populationKeys[$0] == key })
+            }
+        }
         var matings = 0
         // Tournament competitors come from shuffled permutations of the population, so every
         // member takes part in the same number of tournaments (Deb's NSGA-II code, pymoo).
@@ -234,8 +245,16 @@ public struct Optimizer<P: Problem, V: Variation>: Sendable where P.Genome == V.
             let child2 = HashedGenome(genome2)
             matings += 1
             let acceptAll = !eliminate || matings > 50 * n
-            if acceptAll || seen.insert(child1) { offspring.append(child1) }
-            if offspring.count < n, acceptAll || seen.insert(child2) { offspring.append(child2) }
+            if acceptAll || seen.insert(hash: child1.hash, reference: parentCount + offspring.count, isEqual: { member in
+                member < parentCount ? populationKeys[member] == child1 : offspring[member - parentCount] == child1
+            }) {
+                offspring.append(child1)
+            }
+            if offspring.count < n, acceptAll || seen.insert(hash: child2.hash, reference: parentCount + offspring.count, isEqual: { member in
+                member < parentCount ? populationKeys[member] == child2 : offspring[member - parentCount] == child2
+            }) {
+                offspring.append(child2)
+            }
         }
         return (offspring, eliminate && matings <= 50 * n)
     }
