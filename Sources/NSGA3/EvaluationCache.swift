@@ -3,11 +3,15 @@ import Synchronization
 
 /// A genome with its hash computed once, so the sets and dictionaries a generation builds
 /// hash an integer instead of the whole genome. Hash values are per process: never saved.
+/// (Unconstrained, with conditional conformances, so an array of them needs no runtime
+/// conformance lookup.)
 @usableFromInline
-struct HashedGenome<Genome: Hashable>: Hashable {
+struct HashedGenome<Genome> {
     @usableFromInline let genome: Genome
     @usableFromInline let hash: Int
+}
 
+extension HashedGenome: Equatable, Hashable where Genome: Hashable {
     @inlinable
     init(_ genome: Genome) {
         self.genome = genome
