@@ -565,7 +565,9 @@ enum OptimizerSupport {
     ) -> GenerationRecord {
         var front: [Double] = []
         front.reserveCapacity(members.count * m)
-        for member in members { front += objectives[member * m..<(member + 1) * m] }
+        objectives.withUnsafeBufferPointer { source in
+            for member in members { front.append(contentsOf: UnsafeBufferPointer(rebasing: source[member * m..<(member + 1) * m])) }
+        }
         var hypervolume: Double? = nil
         if let reference = configuration.hypervolumeReference, generation % configuration.hypervolumeInterval == 0 {
             hypervolume = Hypervolume.compute(flat: front, reference: reference)

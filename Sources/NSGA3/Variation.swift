@@ -142,7 +142,10 @@ public struct RealVariation: Variation {
                         boundDistance >= farRatio * gap ? 2 : 2 - 1 / power(1 + 2 * boundDistance / gap)
                     }
                     func spreadFactor(_ alpha: Double) -> Double {
-                        u <= 1 / alpha ? pow(u * alpha, exponent) : pow(1 / (2 - u * alpha), exponent)
+                        // alpha = 2 (the usual case) with 1/alpha = 0.5 and u*alpha = 2u, both
+                        // exact: the same values without the division.
+                        if alpha == 2 { return u <= 0.5 ? pow(2 * u, exponent) : pow(1 / (2 - 2 * u), exponent) }
+                        return u <= 1 / alpha ? pow(u * alpha, exponent) : pow(1 / (2 - u * alpha), exponent)
                     }
                     // Parents far from both bounds give both sides alpha = 2, and one `pow`
                     // serves both.
