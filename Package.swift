@@ -27,6 +27,9 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),  // planner sweep under mpirun
         // libpng reports errors by longjmp, which Swift cannot catch: the write lives in C.
         .target(name: "CPngWriter", dependencies: ["CPNG"]),
+        // The fast restoration evaluator's voltage pass for AVX-512 and AVX2, picked at run
+        // time (the package is built for baseline x86-64); bit-identical to the Swift loop.
+        .target(name: "CVoltagePass"),
 
         // Shared plumbing.
         .target(name: "InputParsing"),
@@ -37,7 +40,7 @@ let package = Package(
         .target(name: "SmallWorld", dependencies: ["CGSL"]),
         .target(name: "TrafficEquilibrium", dependencies: ["InputParsing", "LinearProgramming"]),
         .target(name: "DistributionGrid", dependencies: ["InputParsing", "LinearProgramming"]),
-        .target(name: "Restoration", dependencies: ["DistributionGrid", "LinearProgramming", "InputParsing", "CGSL"]),
+        .target(name: "Restoration", dependencies: ["DistributionGrid", "LinearProgramming", "InputParsing", "CGSL", "CVoltagePass"]),
         .target(name: "Plotting", dependencies: ["CCairo", "CPngWriter"]),
 
         // Composition and the command line.

@@ -1,3 +1,4 @@
+import CVoltagePass
 import Foundation
 
 /// A fast, LP-free restoration heuristic for one component, for the optimisation loop.
@@ -16,6 +17,9 @@ struct FastComponentEvaluator {
     var pickup: PickupMode = .binary
     /// Shared forests of this component by root (nil: each evaluation builds its own).
     var forests: ((_ root: Int) -> ForestGeometry)? = nil
+    /// The vector width of the voltage passes: 512 (AVX-512F) or 256 (AVX2) when the
+    /// processor has it, 0 for the portable loop; the results are the same bit for bit.
+    var voltagePassWidth = VoltagePassSupport.width
 
     func evaluate(floor: ComponentSolution?) -> ComponentSolution {
         // A component always has a root, so with no floor a forest wins.
@@ -31,11 +35,30 @@ struct FastComponentEvaluator {
             let geometry = roots.count == 1 ? forests?(roots[0]) : nil
             let solution = FastForestEvaluator(
                 component: component, geometry: geometry ?? ForestGeometry(component: component, roots: roots),
-                partial: pickup == .continuous
+                partial: pickup == .continuous, voltagePassWidth: voltagePassWidth
             ).solve()
             if bestValue == nil || solution.value > bestValue! + 1e-9 {
                 best = solution
                 bestValue = solution.value
+            }
+        }
+        return best
+    }
+
+    /// `evaluate(floorValue:)?.value` bit for bit, without building the solution (the
+    /// optimisation needs only the value).
+    func evaluateValue(floorValue: Double?) -> Double? {
+        var best: Double?
+        var bestValue = floorValue
+        for roots in candidateRoots() {
+            let geometry = roots.count == 1 ? forests?(roots[0]) : nil
+            let value = FastForestEvaluator(
+                component: component, geometry: geometry ?? ForestGeometry(component: component, roots: roots),
+                partial: pickup == .continuous, voltagePassWidth: voltagePassWidth
+            ).solveValue()
+            if bestValue == nil || value > bestValue! + 1e-9 {
+                best = value
+                bestValue = value
             }
         }
         return best
@@ -225,6 +248,8 @@ private final class FastForestEvaluator {
     let span: Double
     /// Continuous pickup: a load that does not fit whole is served in part.
     let partial: Bool
+    /// The one-tree voltage pass in `CVoltagePass`: 512 (AVX-512F), 256 (AVX2), 0 (Swift).
+    let voltagePassWidth: Int
     let hasRatings: Bool
 
     /// The two blocks that hold every buffer below (from `ScratchPool`), and their capacities.
@@ -339,8 +364,9 @@ private final class FastForestEvaluator {
     let losers: UnsafeMutablePointer<Int>
     let loss: UnsafeMutablePointer<Double>
 
-    init(component: RestorationComponent, geometry: ForestGeometry, partial: Bool) {
+    init(component: RestorationComponent, geometry: ForestGeometry, partial: Bool, voltagePassWidth: Int) {
         c = component
+        self.voltagePassWidth = voltagePassWidth
         self.geometry = geometry
         forest = geometry.forest
         commonP = geometry.commonP
@@ -497,44 +523,15 @@ private final class FastForestEvaluator {
                 pickup: [Double](repeating: 0, count: n), active: [Double](repeating: 0, count: unitCount),
                 reactive: [Double](repeating: 0, count: unitCount), squaredVoltage: voltages)
         }
-        for root in forest.roots {
-            prepareTree(root)
-            var bestOrdering = -1
-            var bestValue = -1.0
-            var everything = 0.0
-            for t in 0..<hours {
-                for x in 0..<treeBusCount { everything += value[t * n + treeBuses[x]] }
+        serveTrees { t, s in
+            let count = slotCount[s]
+            operations[t].pickup.withUnsafeMutableBufferPointer { pickup in
+                for a in 0..<count { pickup[slotBus[s * n + a]] += slotShare[s * n + a] }
             }
-            previousOrdering = nil
-            for ordering in Self.loadOrders {
-                for t in 0..<hours { orderLoads(t, ordering) }
-                // The greedy is a function of the load orders: with the same orders in every
-                // hour, this ordering repeats the previous one and cannot win.
-                if let previous = previousOrdering, (0..<hours).allSatisfy({ sameOrder($0, ordering, previous) }) {
-                    continue
-                }
-                serve(ordering)
-                previousOrdering = ordering
-                var total = 0.0
-                for t in 0..<hours { total += slotValue[resultSlot[ordering * hours + t]] }
-                if total > bestValue + 1e-9 {
-                    bestValue = total
-                    bestOrdering = ordering
-                }
-                // Every load served in every hour: no other order can do better.
-                if bestValue >= everything - 1e-9 { break }
-            }
-            for t in 0..<hours {
-                let s = resultSlot[bestOrdering * hours + t]
-                let count = slotCount[s]
-                operations[t].pickup.withUnsafeMutableBufferPointer { pickup in
-                    for a in 0..<count { pickup[slotBus[s * n + a]] += slotShare[s * n + a] }
-                }
-                for x in 0..<treeUnitCount {
-                    let u = treeUnits[x]
-                    operations[t].active[u] = slotActive[s * unitCount + u]
-                    operations[t].reactive[u] = slotReactive[s * unitCount + u]
-                }
+            for x in 0..<treeUnitCount {
+                let u = treeUnits[x]
+                operations[t].active[u] = slotActive[s * unitCount + u]
+                operations[t].reactive[u] = slotReactive[s * unitCount + u]
             }
         }
         // The value as `ExactComponentSolver.value(of:in:)` sums it (same terms, same order).
@@ -551,6 +548,70 @@ private final class FastForestEvaluator {
         return ComponentSolution(
             closedEdges: closed, rootBuses: roots, operations: operations, value: total, bound: total,
             stats: SolveStats())
+    }
+
+    /// `solve().value` bit for bit (the same pickups summed in the same order), without the
+    /// hourly operations.
+    func solveValue() -> Double {
+        var pickups = [Double](repeating: 0, count: hours * n)
+        pickups.withUnsafeMutableBufferPointer { pickup in
+            serveTrees { t, s in
+                for a in 0..<slotCount[s] { pickup[t * n + slotBus[s * n + a]] += slotShare[s * n + a] }
+            }
+        }
+        var total = 0.0
+        for t in 0..<hours {
+            for i in 0..<n { total += value[t * n + i] * pickups[t * n + i] }
+        }
+        return total
+    }
+
+    /// Serves each tree of the forest with every load ordering and hands the winning
+    /// ordering's result slot of each hour to `take(hour, slot)` (before the next tree
+    /// reuses the slots).
+    private func serveTrees(_ take: (_ hour: Int, _ slot: Int) -> Void) {
+        for root in forest.roots {
+            prepareTree(root)
+            var bestOrdering = -1
+            var bestValue = -1.0
+            var everything = 0.0
+            for t in 0..<hours {
+                for x in 0..<treeBusCount { everything += value[t * n + treeBuses[x]] }
+            }
+            previousOrdering = nil
+            for ordering in Self.loadOrders {
+                for t in 0..<hours {
+                    // An hour whose full-power pass took every load in the previous order is
+                    // not power-bound: it keeps that order (and so its passes), as the
+                    // efficiency order is made for hours where power binds.
+                    if let previous = previousOrdering,
+                        slotCount[fullSlot[previous * hours + t]] == orderCount[previous * hours + t]
+                    {
+                        let count = orderCount[previous * hours + t]
+                        (orders + (ordering * hours + t) * n).update(from: orders + (previous * hours + t) * n, count: count)
+                        orderCount[ordering * hours + t] = count
+                    } else {
+                        orderLoads(t, ordering)
+                    }
+                }
+                // The greedy is a function of the load orders: with the same orders in every
+                // hour, this ordering repeats the previous one and cannot win.
+                if let previous = previousOrdering, (0..<hours).allSatisfy({ sameOrder($0, ordering, previous) }) {
+                    continue
+                }
+                serve(ordering)
+                previousOrdering = ordering
+                var total = 0.0
+                for t in 0..<hours { total += slotValue[resultSlot[ordering * hours + t]] }
+                if total > bestValue + 1e-9 {
+                    bestValue = total
+                    bestOrdering = ordering
+                }
+                // Every load served in every hour: no other order can do better.
+                if bestValue >= everything - 1e-9 { break }
+            }
+            for t in 0..<hours { take(t, resultSlot[bestOrdering * hours + t]) }
+        }
     }
 
     /// The load orderings tried, in this order (0: by VOLL weight, best when energy is the
@@ -1104,7 +1165,22 @@ private final class FastForestEvaluator {
         // One pass over the buses, each with the same operations in the same order as a pass
         // per source would use. When the tree spans the component (one root) the buses are
         // 0..<n, taken four at a time; otherwise the pass stops at the first violation (the
-        // spread of drops only grows along it).
+        // spread of drops only grows along it). With AVX-512 or AVX2 the one-tree pass runs
+        // in C with the same operations.
+        if treeBusCount == n && voltagePassWidth > 0 {
+            if voltagePassWidth == 512 {
+                voltage_pass_avx512(
+                    n, drop, rowP, rowQ, dp, dq, commonP, commonQ, movedRow, movedP, movedQ, moved, trialDrop,
+                    &highest, &lowest)
+            } else {
+                voltage_pass_avx2(
+                    n, drop, rowP, rowQ, dp, dq, commonP, commonQ, movedRow, movedP, movedQ, moved, trialDrop,
+                    &highest, &lowest)
+            }
+            if highest - lowest > limit { return false }
+            if hasRatings && !ratingsHold(adding: i, share: f, t: t) { return false }
+            return true
+        }
         if treeBusCount == n {
             typealias Lanes = SIMD4<Double>
             @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> Lanes {
@@ -1246,4 +1322,11 @@ final class ScratchPool: @unchecked Sendable {
         ints.deinitialize(count: intCount)
         ints.deallocate()
     }
+}
+
+
+/// Whether this processor runs the fast evaluator's vector voltage pass (`CVoltagePass`).
+public enum VoltagePassSupport {
+    /// The vector width `CVoltagePass` uses here: 512 (AVX-512F), 256 (AVX2) or 0.
+    public static let width = Int(voltage_pass_width())
 }

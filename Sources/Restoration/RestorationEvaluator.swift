@@ -96,6 +96,8 @@ public final class RestorationEvaluator: @unchecked Sendable {
     /// Weighted kWh of station sets asked for without their outcome.
     private var energies: [OutcomeKey: Double] = [:]
     private var componentSolutions: [ComponentKey: (RestorationComponent, ComponentSolution)] = [:]
+    /// Values of fast component solutions asked for without the solution.
+    private var componentValues: [ComponentKey: Double] = [:]
     private var counters = CacheStatistics()
     /// Spanning forests with their drop tables per (scenario, component, root): they depend
     /// on the component's branches, not on its stations, so station sets share them.
@@ -111,9 +113,27 @@ public final class RestorationEvaluator: @unchecked Sendable {
         public var componentMisses = 0
     }
 
+    /// Cache keys hash their station lists once: a dictionary hashes every key again each
+    /// time it grows, and these caches grow throughout an optimisation.
     private struct OutcomeKey: Hashable {
-        var scenario: Int
-        var stations: [Int]
+        let scenario: Int
+        let stations: [Int]
+        let hash: Int
+
+        init(scenario: Int, stations: [Int]) {
+            self.scenario = scenario
+            self.stations = stations
+            var hasher = Hasher()
+            hasher.combine(scenario)
+            hasher.combine(stations)
+            hash = hasher.finalize()
+        }
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.hash == b.hash && a.scenario == b.scenario && a.stations == b.stations
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     private struct ForestKey: Hashable {
@@ -141,9 +161,27 @@ public final class RestorationEvaluator: @unchecked Sendable {
     }
 
     private struct ComponentKey: Hashable {
-        var scenario: Int
-        var component: Int
-        var stations: [Int]
+        let scenario: Int
+        let component: Int
+        let stations: [Int]
+        let hash: Int
+
+        init(scenario: Int, component: Int, stations: [Int]) {
+            self.scenario = scenario
+            self.component = component
+            self.stations = stations
+            var hasher = Hasher()
+            hasher.combine(scenario)
+            hasher.combine(component)
+            hasher.combine(stations)
+            hash = hasher.finalize()
+        }
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.hash == b.hash && a.scenario == b.scenario && a.component == b.component && a.stations == b.stations
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     /// Prepares the scenarios and solves each one without fleets (exactly).
@@ -239,14 +277,53 @@ public final class RestorationEvaluator: @unchecked Sendable {
         }
         counters.outcomeMisses += 1
         lock.unlock()
-        // The sum `RestorationOutcome` takes: component values in component order.
-        var weighted = 0.0
-        for (_, solution) in try componentSolutions(scenario: index, stations: sorted).solutions {
-            weighted += solution.value
-        }
+        let weighted = try componentValueSum(scenario: index, stations: sorted)
         lock.lock()
         energies[key] = weighted
         lock.unlock()
+        return weighted
+    }
+
+    /// The sum `RestorationOutcome` takes (component values in component order) over the
+    /// components `componentSolutions` returns, bit for bit, with the fast method's values
+    /// computed and cached without their solutions.
+    private func componentValueSum(scenario index: Int, stations sorted: [Int]) throws -> Double {
+        guard method == .fast else {
+            var weighted = 0.0
+            for (_, solution) in try componentSolutions(scenario: index, stations: sorted).solutions {
+                weighted += solution.value
+            }
+            return weighted
+        }
+        let base = bases[index]
+        let grouped = try ScenarioInstance.group(sorted, base: base, name: scenarios[index].name)
+        var weighted = 0.0
+        for id in base.members.indices {
+            guard let here = grouped.byComponent[id], !here.isEmpty else {
+                if let baseline = baselines[index][id] { weighted += baseline.1.value }
+                continue
+            }
+            let componentKey = ComponentKey(
+                scenario: index, component: id, stations: here.flatMap { Array(repeating: $0.bus, count: $0.count) })
+            lock.lock()
+            let known = componentSolutions[componentKey]?.1.value ?? componentValues[componentKey]
+            if known != nil { counters.componentHits += 1 } else { counters.componentMisses += 1 }
+            lock.unlock()
+            if let known {
+                weighted += known
+                continue
+            }
+            guard let component = base.component(id, stations: here) else { continue }
+            // The no-fleet solution is the floor (its value stands if it wins).
+            let floor = baselines[index][id]?.1.value
+            let value = FastComponentEvaluator(
+                component: component, pickup: system.options.pickup, forests: { self.forest(index, id, $0, component) }
+            ).evaluateValue(floorValue: floor) ?? floor!
+            lock.lock()
+            componentValues[componentKey] = value
+            lock.unlock()
+            weighted += value
+        }
         return weighted
     }
 
