@@ -29,35 +29,36 @@ struct FastComponentEvaluator {
     /// The best heuristic solution if it is worth more than `floorValue` + 1e-9 (nil: the
     /// floor stands), so that a caller builds the floor's solution only when it wins.
     func evaluate(floorValue: Double?) -> ComponentSolution? {
-        var best: ComponentSolution?
-        var bestValue = floorValue
-        for roots in candidateRoots() {
-            let geometry = roots.count == 1 ? forests?(roots[0]) : nil
-            let solution = FastForestEvaluator(
-                component: component, geometry: geometry ?? ForestGeometry(component: component, roots: roots),
-                partial: pickup == .continuous, voltagePassWidth: voltagePassWidth
-            ).solve()
-            if bestValue == nil || solution.value > bestValue! + 1e-9 {
-                best = solution
-                bestValue = solution.value
-            }
+        best(over: floorValue) { forest in
+            let solution = forest.solve()
+            return (solution, solution.value)
         }
-        return best
     }
 
     /// `evaluate(floorValue:)?.value` bit for bit, without building the solution (the
     /// optimisation needs only the value).
     func evaluateValue(floorValue: Double?) -> Double? {
-        var best: Double?
+        best(over: floorValue) { forest in
+            let value = forest.solveValue()
+            return (value, value)
+        }
+    }
+
+    /// The result of the candidate forest with the highest value, if that value exceeds
+    /// `floorValue` + 1e-9 (any value does when there is no floor); earlier forests win ties.
+    private func best<Result>(
+        over floorValue: Double?, _ solve: (FastForestEvaluator) -> (result: Result, value: Double)
+    ) -> Result? {
+        var best: Result?
         var bestValue = floorValue
         for roots in candidateRoots() {
             let geometry = roots.count == 1 ? forests?(roots[0]) : nil
-            let value = FastForestEvaluator(
-                component: component, geometry: geometry ?? ForestGeometry(component: component, roots: roots),
-                partial: pickup == .continuous, voltagePassWidth: voltagePassWidth
-            ).solveValue()
+            let (result, value) = solve(
+                FastForestEvaluator(
+                    component: component, geometry: geometry ?? ForestGeometry(component: component, roots: roots),
+                    partial: pickup == .continuous, voltagePassWidth: voltagePassWidth))
             if bestValue == nil || value > bestValue! + 1e-9 {
-                best = value
+                best = result
                 bestValue = value
             }
         }
