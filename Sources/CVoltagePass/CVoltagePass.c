@@ -14,8 +14,8 @@
 
 __attribute__((target("avx512f")))
 void voltage_pass_avx512(long n, const double *drop, const double *rowP, const double *rowQ, double dp, double dq,
-                    const double *commonP, const double *commonQ, const long *movedRow, const double *movedP,
-                    const double *movedQ, long moved, double *trialDrop, double *highest, double *lowest) {
+                         const double *commonP, const double *commonQ, const long *movedRow, const double *movedP,
+                         const double *movedQ, long moved, double *trialDrop, double *highest, double *lowest) {
     const __m512d vdp = _mm512_set1_pd(dp), vdq = _mm512_set1_pd(dq);
     __m512d hi = _mm512_setzero_pd(), lo = _mm512_setzero_pd();
     for (long k = 0; k < n; k += 8) {
@@ -41,8 +41,8 @@ void voltage_pass_avx512(long n, const double *drop, const double *rowP, const d
 
 __attribute__((target("avx2")))
 void voltage_pass_avx2(long n, const double *drop, const double *rowP, const double *rowQ, double dp, double dq,
-                    const double *commonP, const double *commonQ, const long *movedRow, const double *movedP,
-                    const double *movedQ, long moved, double *trialDrop, double *highest, double *lowest) {
+                       const double *commonP, const double *commonQ, const long *movedRow, const double *movedP,
+                       const double *movedQ, long moved, double *trialDrop, double *highest, double *lowest) {
     const __m256d vdp = _mm256_set1_pd(dp), vdq = _mm256_set1_pd(dq);
     __m256d hi = _mm256_setzero_pd(), lo = _mm256_setzero_pd();
     long k = 0;
