@@ -146,24 +146,17 @@ final class ForestGeometry: @unchecked Sendable {
             let hours = component.hourCount
             order = [Int](repeating: 0, count: hours * n)
             orderCount = [Int](repeating: 0, count: hours)
+            var hourOrder = [Int](repeating: 0, count: n)
             var keys = [Double](repeating: 0, count: n), depths = [Double](repeating: 0, count: n)
             for t in 0..<hours {
                 var count = 0
                 for i in forest.order where forest.rootOf[i] == roots[0] && component.value(i, t) > 0 {
-                    // Insertion sort as `FastForestEvaluator.orderLoads` does it.
-                    let key = component.weight[i], d = commonP[i * n + i] + commonQ[i * n + i]
-                    var x = count
-                    while x > 0 && (key != keys[x - 1] ? key > keys[x - 1] : d < depths[x - 1]) {
-                        order[t * n + x] = order[t * n + x - 1]
-                        keys[x] = keys[x - 1]
-                        depths[x] = depths[x - 1]
-                        x -= 1
-                    }
-                    order[t * n + x] = i
-                    keys[x] = key
-                    depths[x] = d
+                    insertInLoadOrder(
+                        i, key: component.weight[i], depth: commonP[i * n + i] + commonQ[i * n + i],
+                        list: &hourOrder, keys: &keys, depths: &depths, count: count)
                     count += 1
                 }
+                order.replaceSubrange(t * n..<t * n + count, with: hourOrder[..<count])
                 orderCount[t] = count
             }
         }
@@ -1028,18 +1021,7 @@ private final class FastForestEvaluator {
         let list = orders + (ordering * hours + t) * n
         var count = 0
         func insert(_ bus: Int, _ key: Double) {
-            let d = depth(bus)
-            var x = count
-            // Insertion sort: key descending, then depth ascending; equal entries keep their order.
-            while x > 0 && (key != sortKey[x - 1] ? key > sortKey[x - 1] : d < sortDepth[x - 1]) {
-                list[x] = list[x - 1]
-                sortKey[x] = sortKey[x - 1]
-                sortDepth[x] = sortDepth[x - 1]
-                x -= 1
-            }
-            list[x] = bus
-            sortKey[x] = key
-            sortDepth[x] = d
+            insertInLoadOrder(bus, key: key, depth: depth(bus), list: list, keys: sortKey, depths: sortDepth, count: count)
             count += 1
         }
         if ordering == 0 && !geometry.weightOrderCount.isEmpty {
@@ -1168,50 +1150,61 @@ private final class FastForestEvaluator {
         // 0..<n, taken four at a time; otherwise the pass stops at the first violation (the
         // spread of drops only grows along it). With AVX-512 or AVX2 the one-tree pass runs
         // in C with the same operations.
-        if treeBusCount == n && voltagePassWidth > 0 {
-            if voltagePassWidth == 512 {
+        if treeBusCount == n {
+            switch voltagePassWidth {
+            case 512:
                 voltage_pass_avx512(
                     n, drop, rowP, rowQ, dp, dq, commonP, commonQ, movedRow, movedP, movedQ, moved, trialDrop,
                     &highest, &lowest)
-            } else {
+            case 256:
                 voltage_pass_avx2(
                     n, drop, rowP, rowQ, dp, dq, commonP, commonQ, movedRow, movedP, movedQ, moved, trialDrop,
                     &highest, &lowest)
+            default:
+                typealias Lanes = SIMD4<Double>
+                @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> Lanes {
+                    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+                }
+                let lanesP = Lanes(repeating: dp), lanesQ = Lanes(repeating: dq)
+                // Per-lane extremes in scalars (the generic pointwise functions are not inlined).
+                var h0 = 0.0, h1 = 0.0, h2 = 0.0, h3 = 0.0, l0 = 0.0, l1 = 0.0, l2 = 0.0, l3 = 0.0
+                var k = 0
+                while k + 4 <= n {
+                    var d = load(drop + k) + load(rowP + k) * lanesP + load(rowQ + k) * lanesQ
+                    for y in 0..<moved {
+                        let row = movedRow[y]
+                        d -= load(commonP + row + k) * Lanes(repeating: movedP[y])
+                            + load(commonQ + row + k) * Lanes(repeating: movedQ[y])
+                    }
+                    UnsafeMutableRawPointer(trialDrop + k).storeBytes(of: d, as: Lanes.self)
+                    if d[0] > h0 { h0 = d[0] }
+                    if d[1] > h1 { h1 = d[1] }
+                    if d[2] > h2 { h2 = d[2] }
+                    if d[3] > h3 { h3 = d[3] }
+                    if d[0] < l0 { l0 = d[0] }
+                    if d[1] < l1 { l1 = d[1] }
+                    if d[2] < l2 { l2 = d[2] }
+                    if d[3] < l3 { l3 = d[3] }
+                    k += 4
+                }
+                highest = Swift.max(Swift.max(h0, h1), Swift.max(h2, h3))
+                lowest = Swift.min(Swift.min(l0, l1), Swift.min(l2, l3))
+                while k < n {
+                    var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
+                    for y in 0..<moved {
+                        let row = movedRow[y]
+                        d -= commonP[row + k] * movedP[y] + commonQ[row + k] * movedQ[y]
+                    }
+                    trialDrop[k] = d
+                    if d > highest { highest = d }
+                    if d < lowest { lowest = d }
+                    k += 1
+                }
             }
             if highest - lowest > limit { return false }
-            if hasRatings && !ratingsHold(adding: i, share: f, t: t) { return false }
-            return true
-        }
-        if treeBusCount == n {
-            typealias Lanes = SIMD4<Double>
-            @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> Lanes {
-                UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-            }
-            let lanesP = Lanes(repeating: dp), lanesQ = Lanes(repeating: dq)
-            // Per-lane extremes in scalars (the generic pointwise functions are not inlined).
-            var h0 = 0.0, h1 = 0.0, h2 = 0.0, h3 = 0.0, l0 = 0.0, l1 = 0.0, l2 = 0.0, l3 = 0.0
-            var k = 0
-            while k + 4 <= n {
-                var d = load(drop + k) + load(rowP + k) * lanesP + load(rowQ + k) * lanesQ
-                for y in 0..<moved {
-                    let row = movedRow[y]
-                    d -= load(commonP + row + k) * Lanes(repeating: movedP[y])
-                        + load(commonQ + row + k) * Lanes(repeating: movedQ[y])
-                }
-                UnsafeMutableRawPointer(trialDrop + k).storeBytes(of: d, as: Lanes.self)
-                if d[0] > h0 { h0 = d[0] }
-                if d[1] > h1 { h1 = d[1] }
-                if d[2] > h2 { h2 = d[2] }
-                if d[3] > h3 { h3 = d[3] }
-                if d[0] < l0 { l0 = d[0] }
-                if d[1] < l1 { l1 = d[1] }
-                if d[2] < l2 { l2 = d[2] }
-                if d[3] < l3 { l3 = d[3] }
-                k += 4
-            }
-            highest = Swift.max(Swift.max(h0, h1), Swift.max(h2, h3))
-            lowest = Swift.min(Swift.min(l0, l1), Swift.min(l2, l3))
-            while k < n {
+        } else {
+            for x in 0..<treeBusCount {
+                let k = treeBuses[x]
                 var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
                 for y in 0..<moved {
                     let row = movedRow[y]
@@ -1220,23 +1213,8 @@ private final class FastForestEvaluator {
                 trialDrop[k] = d
                 if d > highest { highest = d }
                 if d < lowest { lowest = d }
-                k += 1
+                if highest - lowest > limit { return false }
             }
-            if highest - lowest > limit { return false }
-            if hasRatings && !ratingsHold(adding: i, share: f, t: t) { return false }
-            return true
-        }
-        for x in 0..<treeBusCount {
-            let k = treeBuses[x]
-            var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
-            for y in 0..<moved {
-                let row = movedRow[y]
-                d -= commonP[row + k] * movedP[y] + commonQ[row + k] * movedQ[y]
-            }
-            trialDrop[k] = d
-            if d > highest { highest = d }
-            if d < lowest { lowest = d }
-            if highest - lowest > limit { return false }
         }
         if hasRatings && !ratingsHold(adding: i, share: f, t: t) { return false }
         return true
@@ -1276,6 +1254,27 @@ private final class FastForestEvaluator {
         }
         return true
     }
+}
+
+/// Inserts `bus` into the first `count` entries of `list`, kept in load order: key
+/// descending, then depth ascending, equal entries in the order they were added (an
+/// insertion sort; a tree has a few dozen loads). `keys` and `depths` hold the entries'
+/// keys and depths alongside.
+@inline(__always)
+func insertInLoadOrder(
+    _ bus: Int, key: Double, depth: Double, list: UnsafeMutablePointer<Int>, keys: UnsafeMutablePointer<Double>,
+    depths: UnsafeMutablePointer<Double>, count: Int
+) {
+    var x = count
+    while x > 0 && (key != keys[x - 1] ? key > keys[x - 1] : depth < depths[x - 1]) {
+        list[x] = list[x - 1]
+        keys[x] = keys[x - 1]
+        depths[x] = depths[x - 1]
+        x -= 1
+    }
+    list[x] = bus
+    keys[x] = key
+    depths[x] = depth
 }
 
 /// Scratch blocks of the greedy, kept between evaluations: a fresh block of a few hundred kB
@@ -1324,7 +1323,6 @@ final class ScratchPool: @unchecked Sendable {
         ints.deallocate()
     }
 }
-
 
 /// Whether this processor runs the fast evaluator's vector voltage pass (`CVoltagePass`).
 public enum VoltagePassSupport {

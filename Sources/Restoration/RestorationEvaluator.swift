@@ -92,12 +92,12 @@ public final class RestorationEvaluator: @unchecked Sendable {
     private let baselineIslands: [[[RestorationIsland]?]]
     private let baselineOutcomes: [RestorationOutcome]
     private let lock = NSLock()
-    private var outcomes: [OutcomeKey: RestorationOutcome] = [:]
+    private var outcomes: [Prehashed<OutcomeKey>: RestorationOutcome] = [:]
     /// Weighted kWh of station sets asked for without their outcome.
-    private var energies: [OutcomeKey: Double] = [:]
-    private var componentSolutions: [ComponentKey: (RestorationComponent, ComponentSolution)] = [:]
+    private var energies: [Prehashed<OutcomeKey>: Double] = [:]
+    private var componentSolutions: [Prehashed<ComponentKey>: (RestorationComponent, ComponentSolution)] = [:]
     /// Values of fast component solutions asked for without the solution.
-    private var componentValues: [ComponentKey: Double] = [:]
+    private var componentValues: [Prehashed<ComponentKey>: Double] = [:]
     private var counters = CacheStatistics()
     /// Spanning forests with their drop tables per (scenario, component, root): they depend
     /// on the component's branches, not on its stations, so station sets share them.
@@ -113,27 +113,26 @@ public final class RestorationEvaluator: @unchecked Sendable {
         public var componentMisses = 0
     }
 
-    /// Cache keys hash their station lists once: a dictionary hashes every key again each
-    /// time it grows, and these caches grow throughout an optimisation.
-    private struct OutcomeKey: Hashable {
-        let scenario: Int
-        let stations: [Int]
+    /// A cache key with its hash computed once: a dictionary hashes every key again each
+    /// time it grows, and these caches (keyed by station lists) grow throughout an
+    /// optimisation.
+    private struct Prehashed<Key: Hashable>: Hashable {
+        let key: Key
         let hash: Int
 
-        init(scenario: Int, stations: [Int]) {
-            self.scenario = scenario
-            self.stations = stations
-            var hasher = Hasher()
-            hasher.combine(scenario)
-            hasher.combine(stations)
-            hash = hasher.finalize()
+        init(_ key: Key) {
+            self.key = key
+            hash = key.hashValue
         }
 
-        static func == (a: Self, b: Self) -> Bool {
-            a.hash == b.hash && a.scenario == b.scenario && a.stations == b.stations
-        }
+        static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.key == b.key }
 
         func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
+    private struct OutcomeKey: Hashable {
+        var scenario: Int
+        var stations: [Int]
     }
 
     private struct ForestKey: Hashable {
@@ -161,27 +160,9 @@ public final class RestorationEvaluator: @unchecked Sendable {
     }
 
     private struct ComponentKey: Hashable {
-        let scenario: Int
-        let component: Int
-        let stations: [Int]
-        let hash: Int
-
-        init(scenario: Int, component: Int, stations: [Int]) {
-            self.scenario = scenario
-            self.component = component
-            self.stations = stations
-            var hasher = Hasher()
-            hasher.combine(scenario)
-            hasher.combine(component)
-            hasher.combine(stations)
-            hash = hasher.finalize()
-        }
-
-        static func == (a: Self, b: Self) -> Bool {
-            a.hash == b.hash && a.scenario == b.scenario && a.component == b.component && a.stations == b.stations
-        }
-
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        var scenario: Int
+        var component: Int
+        var stations: [Int]
     }
 
     /// Prepares the scenarios and solves each one without fleets (exactly).
@@ -241,7 +222,7 @@ public final class RestorationEvaluator: @unchecked Sendable {
     public func outcome(scenario index: Int, stations: [Int]) throws -> RestorationOutcome {
         let sorted = stations.sorted()
         if sorted.isEmpty { return baselineOutcomes[index] }
-        let key = OutcomeKey(scenario: index, stations: sorted)
+        let key = Prehashed(OutcomeKey(scenario: index, stations: sorted))
         lock.lock()
         if let hit = outcomes[key] {
             counters.outcomeHits += 1
@@ -268,7 +249,7 @@ public final class RestorationEvaluator: @unchecked Sendable {
     public func weightedEnergyKWh(scenario index: Int, stations: [Int]) throws -> Double {
         let sorted = stations.sorted()
         if sorted.isEmpty { return baselineOutcomes[index].weightedEnergyKWh }
-        let key = OutcomeKey(scenario: index, stations: sorted)
+        let key = Prehashed(OutcomeKey(scenario: index, stations: sorted))
         lock.lock()
         if let hit = energies[key] ?? outcomes[key]?.weightedEnergyKWh {
             counters.outcomeHits += 1
@@ -295,35 +276,24 @@ public final class RestorationEvaluator: @unchecked Sendable {
             }
             return weighted
         }
-        let base = bases[index]
-        let grouped = try ScenarioInstance.group(sorted, base: base, name: scenarios[index].name)
+        let values = try walkComponents(
+            scenario: index, stations: sorted, baseline: { self.baselines[index][$0]?.1.value },
+            cached: { self.componentSolutions[$0]?.1.value ?? self.componentValues[$0] },
+            compute: { id, key, component in
+                // The no-fleet solution is the floor (its value stands if it wins).
+                let floor = self.baselines[index][id]?.1.value
+                let value = FastComponentEvaluator(
+                    component: component, pickup: self.system.options.pickup,
+                    forests: { self.forest(index, id, $0, component) }
+                ).evaluateValue(floorValue: floor) ?? floor!
+                self.lock.lock()
+                self.componentValues[key] = value
+                self.lock.unlock()
+                return value
+            }
+        ).entries
         var weighted = 0.0
-        for id in base.members.indices {
-            guard let here = grouped.byComponent[id], !here.isEmpty else {
-                if let baseline = baselines[index][id] { weighted += baseline.1.value }
-                continue
-            }
-            let componentKey = ComponentKey(
-                scenario: index, component: id, stations: here.flatMap { Array(repeating: $0.bus, count: $0.count) })
-            lock.lock()
-            let known = componentSolutions[componentKey]?.1.value ?? componentValues[componentKey]
-            if known != nil { counters.componentHits += 1 } else { counters.componentMisses += 1 }
-            lock.unlock()
-            if let known {
-                weighted += known
-                continue
-            }
-            guard let component = base.component(id, stations: here) else { continue }
-            // The no-fleet solution is the floor (its value stands if it wins).
-            let floor = baselines[index][id]?.1.value
-            let value = FastComponentEvaluator(
-                component: component, pickup: system.options.pickup, forests: { self.forest(index, id, $0, component) }
-            ).evaluateValue(floorValue: floor) ?? floor!
-            lock.lock()
-            componentValues[componentKey] = value
-            lock.unlock()
-            weighted += value
-        }
+        for value in values { weighted += value }
         return weighted
     }
 
@@ -333,56 +303,74 @@ public final class RestorationEvaluator: @unchecked Sendable {
     private func componentSolutions(scenario index: Int, stations sorted: [Int]) throws -> (
         solutions: [(RestorationComponent, ComponentSolution)], knownIslands: [[RestorationIsland]?], idle: [Int]
     ) {
+        typealias Entry = (solution: (RestorationComponent, ComponentSolution), islands: [RestorationIsland]?)
+        let (entries, idle) = try walkComponents(
+            scenario: index, stations: sorted,
+            baseline: { id -> Entry? in self.baselines[index][id].map { ($0, self.baselineIslands[index][id]) } },
+            cached: { key -> Entry? in self.componentSolutions[key].map { ($0, nil) } },
+            compute: { id, key, component -> Entry in
+                let solution: ComponentSolution
+                switch self.method {
+                case .exact:
+                    let start = FastComponentEvaluator(component: component, pickup: self.system.options.pickup)
+                        .evaluate(floor: nil)
+                    solution = try ExactComponentSolver(component: component, limits: self.limits).solve(
+                        pickup: self.system.options.pickup, start: start)
+                case .fast:
+                    // The no-fleet solution is the floor; it is lifted into the component only if it wins.
+                    let floor = self.baselines[index][id]?.1
+                    let fast = FastComponentEvaluator(
+                        component: component, pickup: self.system.options.pickup,
+                        forests: { self.forest(index, id, $0, component) }
+                    ).evaluate(floorValue: floor?.value)
+                    solution = fast ?? RestorationEvaluator.lift(floor!, into: component)
+                }
+                self.lock.lock()
+                self.componentSolutions[key] = (component, solution)
+                self.lock.unlock()
+                return ((component, solution), nil)
+            })
+        return (entries.map(\.solution), entries.map(\.islands), idle)
+    }
+
+    /// Walks the components of scenario `index` with sorted `stations` in component order and
+    /// gives one entry per component that has a solution: `baseline(id)` where a component
+    /// has no station (nil: it has no no-fleet solution either), else `cached(key)` (called
+    /// under the lock; counted as a hit or a miss), else `compute(id, key, component)`. Also
+    /// returns the buses of idle stations (none in their component, or in one that cannot
+    /// form).
+    private func walkComponents<Entry>(
+        scenario index: Int, stations sorted: [Int], baseline: (_ id: Int) -> Entry?,
+        cached: (Prehashed<ComponentKey>) -> Entry?,
+        compute: (_ id: Int, Prehashed<ComponentKey>, RestorationComponent) throws -> Entry
+    ) throws -> (entries: [Entry], idle: [Int]) {
         let base = bases[index]
         let grouped = try ScenarioInstance.group(sorted, base: base, name: scenarios[index].name)
-        var solutions: [(RestorationComponent, ComponentSolution)] = []
-        var knownIslands: [[RestorationIsland]?] = []
+        var entries: [Entry] = []
         var idle = grouped.idle
         for id in base.members.indices {
             guard let here = grouped.byComponent[id], !here.isEmpty else {
-                if let baseline = baselines[index][id] {
-                    solutions.append(baseline)
-                    knownIslands.append(baselineIslands[index][id])
-                }
+                if let entry = baseline(id) { entries.append(entry) }
                 continue
             }
-            let componentKey = ComponentKey(
-                scenario: index, component: id, stations: here.flatMap { Array(repeating: $0.bus, count: $0.count) })
+            let key = Prehashed(
+                ComponentKey(
+                    scenario: index, component: id, stations: here.flatMap { Array(repeating: $0.bus, count: $0.count) }))
             lock.lock()
-            let cached = componentSolutions[componentKey]
-            if cached != nil { counters.componentHits += 1 } else { counters.componentMisses += 1 }
+            let known = cached(key)
+            if known != nil { counters.componentHits += 1 } else { counters.componentMisses += 1 }
             lock.unlock()
-            if let cached {
-                solutions.append(cached)
-                knownIslands.append(nil)
+            if let known {
+                entries.append(known)
                 continue
             }
             guard let component = base.component(id, stations: here) else {
                 for station in here { idle += Array(repeating: base.busIDs[station.bus], count: station.count) }
                 continue
             }
-            let solution: ComponentSolution
-            switch method {
-            case .exact:
-                let start = FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: nil)
-                solution = try ExactComponentSolver(component: component, limits: limits).solve(
-                    pickup: system.options.pickup, start: start)
-            case .fast:
-                // The no-fleet solution is the floor; it is lifted into the component only if it wins.
-                let floor = baselines[index][id]?.1
-                let fast = FastComponentEvaluator(
-                    component: component, pickup: system.options.pickup,
-                    forests: { self.forest(index, id, $0, component) }
-                ).evaluate(floorValue: floor?.value)
-                solution = fast ?? RestorationEvaluator.lift(floor!, into: component)
-            }
-            lock.lock()
-            componentSolutions[componentKey] = (component, solution)
-            lock.unlock()
-            solutions.append((component, solution))
-            knownIslands.append(nil)
+            entries.append(try compute(id, key, component))
         }
-        return (solutions, knownIslands, idle)
+        return (entries, idle)
     }
 
     /// The plan's restoration value over all scenarios.
