@@ -108,15 +108,15 @@ struct UnitDirections: Sendable {
         }
     }
 
-    /// `associate` for three objectives: the point in registers and two points per pass
-    /// over the directions, which doubles the independent work per loaded block. Each point
-    /// gets exactly the operations of the general loop.
+    /// `associate` for three objectives: the points in registers and two per pass over the
+    /// directions, which doubles the independent work per loaded block (an odd last point
+    /// is paired with itself). Each point gets exactly the operations of the general loop.
     private func associateThreeObjectives(_ f: UnsafePointer<Double>, _ positions: Range<Int>, into output: AssociationOutput) {
         blocks.withUnsafeBufferPointer { w in
-            var position = positions.lowerBound
-            while position + 1 < positions.upperBound {
+            for position in stride(from: positions.lowerBound, to: positions.upperBound, by: 2) {
+                let paired = position + 1 < positions.upperBound
                 let a = f + position * 3
-                let b = a + 3
+                let b = paired ? a + 3 : a
                 let (a0, a1, a2) = (SIMD4(repeating: a[0]), SIMD4(repeating: a[1]), SIMD4(repeating: a[2]))
                 let (b0, b1, b2) = (SIMD4(repeating: b[0]), SIMD4(repeating: b[1]), SIMD4(repeating: b[2]))
                 var bestA = SIMD4<Double>(repeating: -.infinity)
@@ -137,23 +137,9 @@ struct UnitDirections: Sendable {
                     blockB.replace(with: index, where: betterB)
                 }
                 Self.store(bestA, blockA, a[0] * a[0] + a[1] * a[1] + a[2] * a[2], at: position, into: output)
-                Self.store(bestB, blockB, b[0] * b[0] + b[1] * b[1] + b[2] * b[2], at: position + 1, into: output)
-                position += 2
-            }
-            if position < positions.upperBound {
-                let a = f + position * 3
-                let (a0, a1, a2) = (SIMD4(repeating: a[0]), SIMD4(repeating: a[1]), SIMD4(repeating: a[2]))
-                var bestA = SIMD4<Double>(repeating: -.infinity)
-                var blockA = SIMD4<Int64>(repeating: 0)
-                var block = w.baseAddress!
-                for index in 0..<Int64(blockCount) {
-                    let dotsA = a0 * block[0] + a1 * block[1] + a2 * block[2]
-                    block += 3
-                    let betterA = dotsA .> bestA
-                    bestA.replace(with: dotsA, where: betterA)
-                    blockA.replace(with: index, where: betterA)
+                if paired {
+                    Self.store(bestB, blockB, b[0] * b[0] + b[1] * b[1] + b[2] * b[2], at: position + 1, into: output)
                 }
-                Self.store(bestA, blockA, a[0] * a[0] + a[1] * a[1] + a[2] * a[2], at: position, into: output)
             }
         }
     }

@@ -153,8 +153,8 @@ public struct RealVariation: Variation {
                     let alphaHigh = alpha(boundDistance: high - y2)
                     let betaLow = spreadFactor(alphaLow)
                     let betaHigh = alphaHigh == alphaLow ? betaLow : spreadFactor(alphaHigh)
-                    let c1 = min(max(0.5 * ((y1 + y2) - betaLow * (y2 - y1)), low), high)
-                    let c2 = min(max(0.5 * ((y1 + y2) + betaHigh * (y2 - y1)), low), high)
+                    let c1 = min(max(0.5 * ((y1 + y2) - betaLow * gap), low), high)
+                    let c2 = min(max(0.5 * ((y1 + y2) + betaHigh * gap), low), high)
                     if random.uniform() <= 0.5 {
                         first[index] = c2
                         second[index] = c1
