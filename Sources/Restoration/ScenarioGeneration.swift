@@ -331,12 +331,14 @@ public enum ScenarioGeneration {
                 name: "sample \(position + 1)", probability: 1, startHour: hazard.startHour,
                 durationHours: hazard.durationHours, damagedBranches: sample.branches, damagedBuses: sample.buses)
             let instance = try ScenarioInstance(system: system, scenario: scenario, stations: [])
-            let solutions = instance.components.map { component in
-                (component, FastComponentEvaluator(component: component, pickup: system.options.pickup).evaluate(floor: nil))
+            // The sum an outcome takes (component values in component order), without
+            // assembling the outcome's islands and hourly tables. With no floor a forest
+            // always wins, so every component has a value.
+            var value = 0.0
+            for component in instance.components {
+                value += FastComponentEvaluator(component: component, pickup: system.options.pickup)
+                    .evaluateValue(floorValue: nil)!
             }
-            let value = RestorationOutcome(
-                scenario: scenario, stations: [], instance: instance, solutions: solutions, method: .fast, exact: false
-            ).weightedEnergyKWh
             served[key] = value
             values.append(value)
         }
