@@ -118,7 +118,7 @@ struct RestorationBenchCommand: ParsableCommand {
             limits: baselineNodes.map { ExactSolveLimits(maxNodes: $0) } ?? ExactSolveLimits())
         var seen = Set<[Int]>()
         var times: [Double] = []
-        var assemblyTimes: [Double] = []
+        var outcomeTimes: [Double] = []
         var mismatches = 0
         var computed = 0, shared = 0
         // Fingerprint of every outcome (bits of the values, hourly service, fleet energy and
@@ -140,16 +140,16 @@ struct RestorationBenchCommand: ParsableCommand {
                 // The full outcome afterwards: for the fingerprint, and what `planner restore`
                 // and the figures pay (the value path keeps component values, not solutions,
                 // so the components are solved again, then islands and hourly tables built).
-                let assembly = clock.now
+                let outcomeStart = clock.now
                 let outcome = try evaluator.outcome(scenario: s, stations: stations)
-                assemblyTimes.append(seconds(clock.now - assembly) * 1e6)
+                outcomeTimes.append(seconds(clock.now - outcomeStart) * 1e6)
                 if outcome.weightedEnergyKWh.bitPattern != value.bitPattern { mismatches += 1 }
                 fingerprint.add(outcome)
                 total += outcome.weightedEnergyKWh
             }
         }
         times.sort()
-        assemblyTimes.sort()
+        outcomeTimes.sort()
         print("Fast evaluator, \(fastSets) station sets x \(scenarios.count) scenarios (cache misses only)")
         let pass = [512: "AVX-512", 256: "AVX2"][VoltagePassSupport.width] ?? "portable Swift loop (no AVX2)"
         print("  voltage pass: \(pass)")
@@ -160,7 +160,7 @@ struct RestorationBenchCommand: ParsableCommand {
         print(
             String(
                 format: "  the full outcome afterwards (solutions, islands, hourly service): median %.1f us",
-                assemblyTimes[assemblyTimes.count / 2])
+                outcomeTimes[outcomeTimes.count / 2])
                 + "; same weighted kWh: " + (mismatches == 0 ? "yes" : "NO, \(mismatches) differ"))
         print("  component evaluations: \(computed) computed, \(shared) shared")
         print(
