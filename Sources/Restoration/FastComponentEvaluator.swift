@@ -1145,6 +1145,17 @@ private final class FastForestEvaluator {
         let rowP = commonP + i * n, rowQ = commonQ + i * n
         let limit = span + 1e-12
         var highest = 0.0, lowest = 0.0
+        /// The trial drop at bus k, stored in `trialDrop`: the load's drop minus the moved
+        /// units' (the vector loops below make the same operations per bus).
+        @inline(__always) func trialDropAt(_ k: Int) -> Double {
+            var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
+            for y in 0..<moved {
+                let row = movedRow[y]
+                d -= commonP[row + k] * movedP[y] + commonQ[row + k] * movedQ[y]
+            }
+            trialDrop[k] = d
+            return d
+        }
         // One pass over the buses, each with the same operations in the same order as a pass
         // per source would use. When the tree spans the component (one root) the buses are
         // 0..<n, taken four at a time; otherwise the pass stops at the first violation (the
@@ -1190,12 +1201,7 @@ private final class FastForestEvaluator {
                 highest = Swift.max(Swift.max(h0, h1), Swift.max(h2, h3))
                 lowest = Swift.min(Swift.min(l0, l1), Swift.min(l2, l3))
                 while k < n {
-                    var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
-                    for y in 0..<moved {
-                        let row = movedRow[y]
-                        d -= commonP[row + k] * movedP[y] + commonQ[row + k] * movedQ[y]
-                    }
-                    trialDrop[k] = d
+                    let d = trialDropAt(k)
                     if d > highest { highest = d }
                     if d < lowest { lowest = d }
                     k += 1
@@ -1204,13 +1210,7 @@ private final class FastForestEvaluator {
             if highest - lowest > limit { return false }
         } else {
             for x in 0..<treeBusCount {
-                let k = treeBuses[x]
-                var d = drop[k] + rowP[k] * dp + rowQ[k] * dq
-                for y in 0..<moved {
-                    let row = movedRow[y]
-                    d -= commonP[row + k] * movedP[y] + commonQ[row + k] * movedQ[y]
-                }
-                trialDrop[k] = d
+                let d = trialDropAt(treeBuses[x])
                 if d > highest { highest = d }
                 if d < lowest { lowest = d }
                 if highest - lowest > limit { return false }
